@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+
+import { parseDocument } from 'yaml';
+import type { ZodIssue } from 'zod';
+
+import { ConfigError } from '../core/errors.js';
+import type { Profile } from '../core/deid/profile-schema.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+export interface Config extends Omit<ParsedConfig, 'profiles'> {
+  /** The file this configuration came from, absolute. */
+  readonly file: string;
+  readonly profiles: Readonly<Record<string, Profile>>;
+}
+
+/**
+ * Reads, checks and freezes one configuration file. Every problem found is reported at once,
+ * each naming its key, so that an operator fixes them in one pass.
+ */
+export function loadConfig(file: string): Config {
+  const absoluteFile = resolve(file);
+  const text = readConfigText(absoluteFile);
+
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(absoluteFile, document.errors.map((error) => `YAML: ${error.message.split('\n')[0]}`));
+  }
+
+  const parsed = configSchema.safeParse(document.toJS() ?? {});
+  if (!parsed.success) throw new ConfigError(absoluteFile, parsed.error.issues.map(describeIssue));
+
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) throw new ConfigError(absoluteFile, problems);
+
+  return deepFreeze(withResolvedPaths(parsed.data, absoluteFile));
+}
+
+function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+}
+
+function describeIssue(issue: ZodIssue): string {
+  const key = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') return `${key}: unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${key}: ${issue.message}`;
+}
+
+function crossCheck(config: ParsedConfig): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+
+  config.clients.forEach((client, index) => {
+    if (seen.has(client.id)) problems.push(`clients.${index}.id: "${client.id}" is used by an earlier client`);
+    seen.add(client.id);
+    if (config.profiles[client.profile] === undefined) {
+      problems.push(`clients.${index}.profile: no profile named "${client.profile}" under profiles`);
+    }
+  });
+  return problems;
+}
+
+function withResolvedPaths(config: ParsedConfig, file: string): Config {
+  const base = dirname(file);
+  const fromFile = (path: string): string => (isAbsolute(path) ? path : resolve(base, path));
+  const profiles = Object.fromEntries(
+    Object.entries(config.profiles).map(([name, profile]) => [name, { ...profile, name }]),
+  );
+
+  return {
+    ...config,
+    file,
+    dataDir: fromFile(config.dataDir),
+    tokenKeyFile: fromFile(config.tokenKeyFile),
+    log: { ...config.log, file: config.log.file === undefined ? undefined : fromFile(config.log.file) },
+    profiles,
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+import { profileSchema } from '../core/deid/profile-schema.js';
+
+const listenSchema = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected HOST:PORT, such as 127.0.0.1:2222')
+  .transform((text) => {
+    const at = text.lastIndexOf(':');
+    const host = text.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+    return { host, port: Number(text.slice(at + 1)) };
+  })
+  .refine((listen) => listen.port <= 65535, 'port must be 65535 or less');
+
+const localStorageSchema = z.object({ type: z.literal('local') }).strict();
+
+const s3StorageSchema = z
+  .object({
+    type: z.literal('s3'),
+    bucket: z.string().min(3),
+    prefix: z.string().default(''),
+    region: z.string().default('us-east-1'),
+    endpoint: z.string().url().optional(),
+    forcePathStyle: z.boolean().default(false),
+    /** `WHEN_REQUIRED` for S3-compatible servers that reject streamed checksum trailers. */
+    checksums: z.enum(['WHEN_SUPPORTED', 'WHEN_REQUIRED']).default('WHEN_SUPPORTED'),
+    partSizeBytes: z.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024),
+  })
+  .strict();
+
+const clientIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected lowercase letters, digits, "-" or "_", at most 63');
+
+const clientSchema = z
+  .object({
+    id: clientIdSchema,
+    /** Output of `airlock passwd`; never a plain password. */
+    password: z.string().regex(/^scrypt\$/, 'expected a hash made by `airlock passwd`').optional(),
+    publicKeys: z.array(z.string().min(1)).default([]),
+    profile: z.string().min(1),
+    markerSuffix: z.string().regex(/^\.[A-Za-z0-9._-]+$/).default('.done'),
+    keepInputs: z.boolean().default(false),
+  })
+  .strict()
+  .refine((client) => client.password !== undefined || client.publicKeys.length > 0, {
+    message: 'a client needs a password or at least one public key',
+  });
+
+const processorSchema = z
+  .object({
+    /** How long a file and its marker must be unchanged before a job starts. */
+    quietMs: z.number().int().min(0).default(1000),
+    /** How often storage is scanned for markers (the only way on S3; a safety net locally). */
+    scanIntervalMs: z.number().int().min(100).default(5000),
+    /** How long a claim stays valid without renewal; a dead processor's jobs wait this long. */
+    leaseMs: z.number().int().min(1000).default(60_000),
+    concurrency: z.number().int().min(1).max(64).default(2),
+  })
+  .strict();
+
+const logSchema = z
+  .object({
+    level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    file: z.string().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    listen: listenSchema.default('127.0.0.1:2222'),
+    dataDir: z.string().min(1),
+    storage: z.discriminatedUnion('type', [localStorageSchema, s3StorageSchema]).default({ type: 'local' }),
+    tokenKeyFile: z.string().min(1),
+    clients: z.array(clientSchema).default([]),
+    profiles: z.record(z.string().min(1), profileSchema).default({}),
+    processor: processorSchema.default({}),
+    log: logSchema.default({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type StorageConfig = ParsedConfig['storage'];
+export type S3StorageConfig = z.output<typeof s3StorageSchema>;
+export type ClientConfig = ParsedConfig['clients'][number];
+export type ProcessorConfig = ParsedConfig['processor'];

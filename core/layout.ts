@@ -1,0 +1,31 @@
+import { joinKey } from './storage/storage-key.js';
+import type { StorageKey } from './storage/backend.js';
+
+/**
+ * Where things live in storage, the same on local disk and under an S3 prefix:
+ * `clients/CLIENT/inbox/…` and `clients/CLIENT/outbox/…` (what an AWS Transfer Family logical
+ * home directory maps too), and the server's own records under `.airlock/`, which no client
+ * path can reach.
+ */
+export const CLIENTS_FOLDER = 'clients';
+export const RECORDS_FOLDER = '.airlock';
+
+export type ClientFolder = 'inbox' | 'outbox';
+export const CLIENT_FOLDERS: readonly ClientFolder[] = ['inbox', 'outbox'];
+
+export function clientRootKey(clientId: string): StorageKey {
+  return joinKey(CLIENTS_FOLDER, clientId);
+}
+
+export function clientKey(clientId: string, folder: ClientFolder, relativePath = ''): StorageKey {
+  return joinKey(CLIENTS_FOLDER, clientId, folder, relativePath);
+}
+
+export function claimKey(clientId: string, inputName: string): StorageKey {
+  return joinKey(RECORDS_FOLDER, 'claims', clientId, `${inputName}.claim`);
+}
+
+/** Names that clients use while an upload is under way; never treated as complete files. */
+export function isTemporaryName(name: string): boolean {
+  return name.endsWith('.filepart') || name.endsWith('.partial') || name.startsWith('.in.');
+}
