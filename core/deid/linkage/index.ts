@@ -1,0 +1,57 @@
+import { isoDay } from './birth-date.js';
+import type { LinkageSpec } from './linkage-schema.js';
+import type { LinkageSecrets } from './linkage-secrets.js';
+import { type RawPerson, preparePerson } from './person.js';
+import { TokenEncrypter, TokenHasher } from './token-crypto.js';
+import { FIELD_NAMES, type RuleId, ruleSignature } from './token-rules.js';
+
+export { linkageSchema, type LinkageSpec, type LinkageFields } from './linkage-schema.js';
+export { readLinkageSecrets, type LinkageSecrets } from './linkage-secrets.js';
+export { RULE_IDS, RULE_FIELDS, FIELD_NAMES, type RuleId, type FieldName } from './token-rules.js';
+export { TokenEncrypter, TokenHasher } from './token-crypto.js';
+export { openMatchToken, type MatchToken, type MatchTokenPayload } from './match-token.js';
+
+/** Person-linkage tokens for one profile, computed row by row. */
+export interface Linkage {
+  /** The token columns, appended to each output row in this order. */
+  readonly outputColumns: readonly string[];
+  /** The input columns the tokens are built from. */
+  readonly inputColumns: readonly string[];
+  /**
+   * One token per output column for the row whose cells `cell` returns. A rule that cannot be
+   * built (a field missing or invalid) gives an empty string: an empty cell, never a token
+   * that would link every incomplete record to every other.
+   */
+  tokensFor(cell: (column: string) => string): string[];
+}
+
+/**
+ * `today` bounds birth dates (none later is valid); it is fixed when the linkage is created,
+ * so one job uses one date from start to end. Secrets stay inside the returned object.
+ */
+export function createLinkage(spec: LinkageSpec, secrets: LinkageSecrets, today: Date = new Date()): Linkage {
+  const hasher = new TokenHasher(secrets.hashingSecret);
+  const encrypter = secrets.encryptionKey === undefined ? undefined : new TokenEncrypter(secrets.encryptionKey);
+  const latestBirthDate = isoDay(today);
+  const rules: readonly RuleId[] = [...spec.output];
+  const mapped = FIELD_NAMES.filter((field) => spec.fields[field] !== undefined);
+
+  function tokensFor(cell: (column: string) => string): string[] {
+    const raw: RawPerson = {};
+    for (const field of mapped) raw[field] = cell(spec.fields[field] as string);
+    const person = preparePerson(raw, latestBirthDate);
+
+    return rules.map((rule) => {
+      const signature = ruleSignature(rule, person);
+      if (signature === undefined) return '';
+      const token = hasher.hash(signature);
+      return encrypter === undefined ? token : encrypter.encrypt(token);
+    });
+  }
+
+  return {
+    outputColumns: rules,
+    inputColumns: [...new Set(mapped.map((field) => spec.fields[field] as string))],
+    tokensFor,
+  };
+}

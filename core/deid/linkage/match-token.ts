@@ -1,0 +1,47 @@
+import { createDecipheriv } from 'node:crypto';
+
+import { ENCRYPTION_KEY_BYTES } from './token-crypto.js';
+
+/**
+ * The Open Link Token 2.x envelope: `olt.V1.` followed by a compact JWE (`dir`, `A256GCM`)
+ * whose payload names the rule and carries the 1.x encrypted token in `ppid`. Airlock reads
+ * these envelopes (to check them against its own tokens) but does not write them.
+ */
+
+export const MATCH_TOKEN_PREFIX = 'olt.V1.';
+
+export interface MatchTokenPayload {
+  rlid: string;
+  hash_alg: string;
+  mac_alg: string;
+  ppid: string[];
+  rid: string;
+  iss: string;
+  iat: number;
+}
+
+export interface MatchToken {
+  header: Record<string, unknown>;
+  payload: MatchTokenPayload;
+}
+
+/** Decrypts and authenticates one envelope; throws when the key or the envelope is wrong. */
+export function openMatchToken(envelope: string, key: string): MatchToken {
+  if (!envelope.startsWith(MATCH_TOKEN_PREFIX)) throw new RangeError('not a match token');
+  const parts = envelope.slice(MATCH_TOKEN_PREFIX.length).split('.');
+  if (parts.length !== 5) throw new RangeError('match token is not a compact JWE');
+  const [protectedHeader, encryptedKey, iv, ciphertext, tag] = parts as [string, string, string, string, string];
+
+  const header = JSON.parse(Buffer.from(protectedHeader, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const isDirectGcm = header['alg'] === 'dir' && header['enc'] === 'A256GCM' && encryptedKey === '';
+  if (!isDirectGcm) throw new RangeError('match token uses an unsupported algorithm');
+
+  const keyBytes = Buffer.from(key, 'utf8');
+  if (keyBytes.length !== ENCRYPTION_KEY_BYTES) throw new RangeError('encryption key must be 32 bytes');
+
+  const decipher = createDecipheriv('aes-256-gcm', keyBytes, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(protectedHeader, 'ascii'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]);
+  return { header, payload: JSON.parse(plaintext.toString('utf8')) as MatchTokenPayload };
+}
