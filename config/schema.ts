@@ -59,6 +59,24 @@ const processorSchema = z
   })
   .strict();
 
+/** Bounds on what one client can make the gateway hold; each can be raised per deployment. */
+const limitsSchema = z
+  .object({
+    /** Files and folders one SFTP session may have open at once. */
+    openHandlesPerSession: z.number().int().min(1).max(4096).default(64),
+    /** Connections served at once; further ones are closed on arrival. */
+    maxConnections: z.number().int().min(1).default(200),
+    /** A connection that sends no SFTP request for this long is closed; 0 keeps it open. */
+    idleTimeoutMs: z.number().int().min(0).default(30 * 60 * 1000),
+    /** The largest file a client may upload, in bytes. */
+    maxFileBytes: z.number().int().min(1).default(1024 ** 4),
+    /** Failed logins from one address, or for one client name, before logins are refused. */
+    loginFailuresBeforeLockout: z.number().int().min(1).default(10),
+    /** How long such a lockout lasts. */
+    lockoutMs: z.number().int().min(0).default(15 * 60 * 1000),
+  })
+  .strict();
+
 const logSchema = z
   .object({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
@@ -72,10 +90,13 @@ export const configSchema = z
     dataDir: z.string().min(1),
     storage: z.discriminatedUnion('type', [localStorageSchema, s3StorageSchema]).default({ type: 'local' }),
     tokenKeyFile: z.string().min(1),
+    /** Make a random token key on first start when the file is missing (the embedded default). */
+    createTokenKey: z.boolean().default(false),
     clients: z.array(clientSchema).default([]),
     profiles: z.record(z.string().min(1), profileSchema).default({}),
     processor: processorSchema.default({}),
     log: logSchema.default({}),
+    limits: limitsSchema.default({}),
   })
   .strict();
 
@@ -85,3 +106,4 @@ export type StorageConfig = ParsedConfig['storage'];
 export type S3StorageConfig = z.output<typeof s3StorageSchema>;
 export type ClientConfig = ParsedConfig['clients'][number];
 export type ProcessorConfig = ParsedConfig['processor'];
+export type LimitsConfig = ParsedConfig['limits'];

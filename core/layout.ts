@@ -10,6 +10,9 @@ import type { StorageKey } from './storage/backend.js';
 export const CLIENTS_FOLDER = 'clients';
 export const RECORDS_FOLDER = '.airlock';
 
+/** Where local storage assembles objects before publishing them with a rename. */
+export const STAGING_FOLDER = `${RECORDS_FOLDER}/staging`;
+
 export type ClientFolder = 'inbox' | 'outbox';
 export const CLIENT_FOLDERS: readonly ClientFolder[] = ['inbox', 'outbox'];
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, mkdirSync, realpathSync } from 'node:fs';
+import { constants, createWriteStream, mkdirSync, realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,11 +9,10 @@ import { AirlockError } from '../errors.js';
 import type {
   DirEntry, EntryStat, FileHandle, OpenOptions, StorageBackend, StorageKey, VersionedRecord,
 } from './backend.js';
+import { STAGING_FOLDER } from '../layout.js';
 import { fromFileSystemError, translated } from './local-errors.js';
 import { checkedKey, joinKey } from './storage-key.js';
 
-/** Where published objects are assembled before their rename; out of every client's sight. */
-const STAGING_FOLDER = '.airlock/staging';
 
 /**
  * Storage on one local folder. Every path is checked twice: the key must be plain, and the real
@@ -127,13 +126,10 @@ export class LocalDiskStorage implements StorageBackend {
   async publish(key: StorageKey, body: Readable | Buffer): Promise<void> {
     const staged = await this.stagingPath();
     try {
-      const handle = await translated(fs.open(staged, 'wx', 0o640));
-      try {
-        await translated(pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, handle.createWriteStream({ autoClose: false })));
-        await translated(handle.sync());
-      } finally {
-        await handle.close();
-      }
+      if (Buffer.isBuffer(body)) await translated(fs.writeFile(staged, body, { flag: 'wx', mode: 0o640 }));
+      else await translated(pipeline(body, createWriteStream(staged, { flags: 'wx', mode: 0o640 })));
+      await syncFile(staged);
+
       const target = await this.pathOf(key);
       await translated(fs.mkdir(dirname(target), { recursive: true }));
       // Rename is the commit point: the target is absent or whole, never half written.
@@ -209,6 +205,15 @@ export class LocalDiskStorage implements StorageBackend {
     const folder = join(this.realRoot, STAGING_FOLDER);
     await fs.mkdir(folder, { recursive: true });
     return join(folder, randomUUID());
+  }
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await translated(fs.open(path, 'r'));
+  try {
+    await translated(handle.sync());
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+
+import { loadConfig } from '../config/load.js';
+import { ConfigError } from '../core/errors.js';
+import { AIRLOCK_VERSION } from '../core/version.js';
+import { runDeidCommand } from './deid-command.js';
+import { runPasswdCommand } from './passwd-command.js';
+import { runServices } from './services.js';
+
+const program = new Command()
+  .name('airlock')
+  .description('SFTP gateway that de-identifies health data files')
+  .version(AIRLOCK_VERSION)
+  .showHelpAfterError();
+
+const configOption = ['-c, --config <file>', 'configuration file (YAML)'] as const;
+
+program
+  .command('start')
+  .description('run the gateway and the processor together')
+  .requiredOption(...configOption)
+  .action(async (options: { config: string }) => runServices(options.config, 'both'));
+
+program
+  .command('gateway')
+  .description('run the SFTP gateway alone')
+  .requiredOption(...configOption)
+  .action(async (options: { config: string }) => runServices(options.config, 'gateway'));
+
+program
+  .command('processor')
+  .description('run the processor alone')
+  .requiredOption(...configOption)
+  .action(async (options: { config: string }) => runServices(options.config, 'processor'));
+
+program
+  .command('passwd')
+  .description('read a password on standard input and print its hash for the configuration')
+  .action(async () => runPasswdCommand());
+
+program
+  .command('deid')
+  .description('de-identify a local file with a profile, exactly as the gateway would')
+  .requiredOption(...configOption)
+  .requiredOption('-p, --profile <name>', 'profile to apply')
+  .argument('<input>', 'input file (.gz for gzip)')
+  .argument('<output>', 'output file')
+  .action(async (input: string, output: string, options: { config: string; profile: string }) => {
+    const config = loadConfig(options.config);
+    const stats = await runDeidCommand({ config, profileName: options.profile, inputPath: input, outputPath: output });
+    process.stderr.write(`rows read ${stats.rowsRead}, written ${stats.rowsWritten}, rejected ${stats.rowsRejected}\n`);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`airlock: ${describeFailure(error)}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+});
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const location = (error as { location?: { line?: number; column?: string } }).location;
+    const where = [location?.line === undefined ? '' : `line ${location.line}`, location?.column === undefined ? '' : `column ${location.column}`]
+      .filter((part) => part !== '')
+      .join(', ');
+    return [typeof code === 'string' ? `${code}:` : '', error.message, where === '' ? '' : `(${where})`].filter((part) => part !== '').join(' ');
+  }
+  return String(error);
+}

@@ -1,0 +1,87 @@
+import type { Config } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
+import { ensureClientFolders } from '../core/client-folders.js';
+import { clientKey } from '../core/layout.js';
+import { createLogger, type Logger } from '../core/log.js';
+import type { StorageBackend } from '../core/storage/backend.js';
+import { LocalDiskStorage } from '../core/storage/local-disk.js';
+import { createTokenKeyFile, readTokenKey } from '../core/token-key.js';
+import { AIRLOCK_VERSION } from '../core/version.js';
+import { startGateway } from '../gateway/gateway.js';
+import { startProcessor } from '../processor/processor.js';
+
+export type ServiceRole = 'both' | 'gateway' | 'processor';
+
+interface Stoppable {
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the gateway, the processor or both from one configuration file, and stops them on
+ * SIGINT or SIGTERM. A configuration problem throws before anything listens.
+ */
+export async function runServices(configFile: string, role: ServiceRole): Promise<void> {
+  const config = loadConfig(configFile);
+  const log = createLogger(config.log);
+  log.info('airlock starting', { version: AIRLOCK_VERSION, role, config: describeConfig(config) });
+
+  if (config.createTokenKey && createTokenKeyFile(config.tokenKeyFile)) log.warn('token key created', { file: config.tokenKeyFile });
+  const tokenKey = role === 'gateway' ? undefined : readTokenKey(config.tokenKeyFile);
+
+  const storage = await createStorage(config, log);
+  await ensureClientFolders(storage, config.clients.map((client) => client.id));
+
+  const running: Stoppable[] = [];
+  const processor = tokenKey === undefined ? undefined : await startProcessor({ config, storage, tokenKey, log });
+  if (processor !== undefined) running.push(processor);
+
+  if (role !== 'processor') {
+    const gateway = await startGateway({
+      config, storage, log,
+      onInboxChange: async (event) => processor?.notify(clientKey(event.clientId, 'inbox', event.path.replace(/^inbox\//, ''))),
+    });
+    running.unshift(gateway);
+    log.info('gateway listening', { host: gateway.host, port: gateway.port, hostKeys: gateway.hostKeyFingerprints });
+  }
+
+  stopOnSignal(running, storage, log);
+}
+
+async function createStorage(config: Config, log: Logger): Promise<StorageBackend> {
+  if (config.storage.type === 'local') return new LocalDiskStorage(config.dataDir);
+  const { S3Storage } = await import('../core/storage/s3.js');
+  return new S3Storage(config.storage, log);
+}
+
+function stopOnSignal(running: Stoppable[], storage: StorageBackend, log: Logger): void {
+  let isStopping = false;
+  const stop = (signal: string): void => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info('airlock stopping', { signal });
+    Promise.allSettled(running.map((service) => service.close()))
+      .then(() => storage.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** The effective configuration for the start-up log: structure and names, secrets as `[set]`. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    file: config.file,
+    listen: `${config.listen.host}:${config.listen.port}`,
+    dataDir: config.dataDir,
+    storage: config.storage,
+    tokenKeyFile: config.tokenKeyFile,
+    processor: config.processor,
+    profiles: Object.keys(config.profiles),
+    clients: config.clients.map((client) => ({
+      id: client.id,
+      profile: client.profile,
+      password: client.password === undefined ? '[unset]' : '[set]',
+      publicKeys: client.publicKeys.length,
+    })),
+  };
+}

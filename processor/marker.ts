@@ -1,0 +1,32 @@
+import { CLIENTS_FOLDER, clientKey, isTemporaryName } from '../core/layout.js';
+import type { StorageKey } from '../core/storage/backend.js';
+
+/** A marker found in storage: `clients/CLIENT/inbox/NAME.done` says `NAME` is complete. */
+export interface Marker {
+  clientId: string;
+  /** The name of the marked upload, inside the inbox. */
+  inputName: string;
+  markerKey: StorageKey;
+  inputKey: StorageKey;
+}
+
+/**
+ * Reads a storage key as a marker, or undefined when it is not one. Only files directly in an
+ * inbox count: sub-folders are the client's own staging space.
+ */
+export function markerFromKey(key: StorageKey, suffixFor: (clientId: string) => string | undefined): Marker | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4 || parts[0] !== CLIENTS_FOLDER || parts[2] !== 'inbox') return undefined;
+
+  const [, clientId, , name] = parts as [string, string, string, string];
+  const suffix = suffixFor(clientId);
+  if (suffix === undefined || !name.endsWith(suffix) || isTemporaryName(name)) return undefined;
+
+  const inputName = name.slice(0, -suffix.length);
+  if (inputName === '') return undefined;
+  return { clientId, inputName, markerKey: key, inputKey: clientKey(clientId, 'inbox', inputName) };
+}
+
+export function markerId(marker: Marker): string {
+  return `${marker.clientId}/${marker.inputName}`;
+}
