@@ -1,4 +1,5 @@
 import { isoDay } from './birth-date.js';
+import { type MatchTokenSealer, createMatchTokenSealer } from './match-token.js';
 import type { LinkageSpec } from './linkage-schema.js';
 import type { LinkageSecrets } from './linkage-secrets.js';
 import { type RawPerson, preparePerson } from './person.js';
@@ -9,7 +10,7 @@ export { linkageSchema, type LinkageSpec, type LinkageFields } from './linkage-s
 export { readLinkageSecrets, type LinkageSecrets } from './linkage-secrets.js';
 export { RULE_IDS, RULE_FIELDS, FIELD_NAMES, type RuleId, type FieldName } from './token-rules.js';
 export { TokenEncrypter, TokenHasher } from './token-crypto.js';
-export { openMatchToken, type MatchToken, type MatchTokenPayload } from './match-token.js';
+export { createMatchTokenSealer, openMatchToken, type MatchToken, type MatchTokenPayload } from './match-token.js';
 
 /** Person-linkage tokens for one profile, computed row by row. */
 export interface Linkage {
@@ -25,13 +26,21 @@ export interface Linkage {
   tokensFor(cell: (column: string) => string): string[];
 }
 
+function sealerFor(spec: LinkageSpec, secrets: LinkageSecrets, today: Date): MatchTokenSealer | undefined {
+  if (spec.envelope === undefined) return undefined;
+  if (secrets.encryptionKey === undefined) throw new RangeError('a match-token envelope needs an encryption key');
+  return createMatchTokenSealer(secrets.encryptionKey, spec.envelope.ringId, spec.envelope.issuer, today);
+}
+
 /**
- * `today` bounds birth dates (none later is valid); it is fixed when the linkage is created,
- * so one job uses one date from start to end. Secrets stay inside the returned object.
+ * `today` bounds birth dates (none later is valid) and is the envelopes' issue time; it is
+ * fixed when the linkage is created, so one job uses one date from start to end. Secrets stay
+ * inside the returned object.
  */
 export function createLinkage(spec: LinkageSpec, secrets: LinkageSecrets, today: Date = new Date()): Linkage {
   const hasher = new TokenHasher(secrets.hashingSecret);
   const encrypter = secrets.encryptionKey === undefined ? undefined : new TokenEncrypter(secrets.encryptionKey);
+  const sealer = sealerFor(spec, secrets, today);
   const latestBirthDate = isoDay(today);
   const rules: readonly RuleId[] = [...spec.output];
   const mapped = FIELD_NAMES.filter((field) => spec.fields[field] !== undefined);
@@ -45,7 +54,9 @@ export function createLinkage(spec: LinkageSpec, secrets: LinkageSecrets, today:
       const signature = ruleSignature(rule, person);
       if (signature === undefined) return '';
       const token = hasher.hash(signature);
-      return encrypter === undefined ? token : encrypter.encrypt(token);
+      if (encrypter === undefined) return token;
+      const encrypted = encrypter.encrypt(token);
+      return sealer === undefined ? encrypted : sealer.seal(rule, encrypted);
     });
   }
 

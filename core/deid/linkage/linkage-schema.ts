@@ -27,12 +27,24 @@ export const linkageSchema = z
     secretFile: z.string().min(1),
     /** Optional: 32 bytes of text; when set, tokens are written in OpenToken's encrypted form. */
     encryptionKeyFile: z.string().min(1).optional(),
+    /**
+     * Optional, with an encryption key: wrap each encrypted token in the Open Link Token 2.x
+     * match-token envelope (`olt.V1.` + JWE) for the named ring of partners.
+     */
+    envelope: z
+      .object({ ringId: z.string().min(1), issuer: z.string().min(1).default('org.openlinktoken') })
+      .strict()
+      .optional(),
     fields: fieldsSchema,
     /** Rules to build; each becomes a column of that name, appended in this order. */
     output: z.array(z.enum(RULE_IDS)).min(1).default([...RULE_IDS]),
   })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.envelope !== undefined && spec.encryptionKeyFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['envelope'], message: 'an envelope needs encryptionKeyFile' });
+    }
+
     const seen = new Set<string>();
     spec.output.forEach((rule, index) => {
       if (seen.has(rule)) ctx.addIssue({ code: 'custom', path: ['output', index], message: `${rule} is listed twice` });

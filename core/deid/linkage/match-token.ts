@@ -1,11 +1,10 @@
-import { createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 import { ENCRYPTION_KEY_BYTES } from './token-crypto.js';
 
 /**
  * The Open Link Token 2.x envelope: `olt.V1.` followed by a compact JWE (`dir`, `A256GCM`)
- * whose payload names the rule and carries the 1.x encrypted token in `ppid`. Airlock reads
- * these envelopes (to check them against its own tokens) but does not write them.
+ * whose payload names the rule and carries the 1.x encrypted token in `ppid`.
  */
 
 export const MATCH_TOKEN_PREFIX = 'olt.V1.';
@@ -23,6 +22,38 @@ export interface MatchTokenPayload {
 export interface MatchToken {
   header: Record<string, unknown>;
   payload: MatchTokenPayload;
+}
+
+export interface MatchTokenSealer {
+  seal(ruleId: string, encryptedToken: string): string;
+}
+
+/**
+ * Writes envelopes as Open Link Token 2.x does: `kid` and `rid` are the ring id, `iat` the
+ * time given here (the job's start), and `ppid` holds the already encrypted token.
+ */
+export function createMatchTokenSealer(key: string, ringId: string, issuer: string, issuedAt: Date): MatchTokenSealer {
+  const keyBytes = Buffer.from(key, 'utf8');
+  if (keyBytes.length !== ENCRYPTION_KEY_BYTES) throw new RangeError('encryption key must be 32 bytes');
+
+  const header = { alg: 'dir', enc: 'A256GCM', kid: ringId, typ: 'match-token' };
+  const protectedHeader = Buffer.from(JSON.stringify(header), 'utf8').toString('base64url');
+  const aad = Buffer.from(protectedHeader, 'ascii');
+  const iat = Math.floor(issuedAt.getTime() / 1000);
+
+  function seal(ruleId: string, encryptedToken: string): string {
+    const payload: MatchTokenPayload = {
+      rlid: ruleId, hash_alg: 'SHA-256', mac_alg: 'HS256', ppid: [encryptedToken], rid: ringId, iss: issuer, iat,
+    };
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', keyBytes, iv);
+    cipher.setAAD(aad);
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+    const parts = [protectedHeader, '', iv.toString('base64url'), ciphertext.toString('base64url')];
+    return `${MATCH_TOKEN_PREFIX}${parts.join('.')}.${cipher.getAuthTag().toString('base64url')}`;
+  }
+
+  return { seal };
 }
 
 /** Decrypts and authenticates one envelope; throws when the key or the envelope is wrong. */

@@ -82,3 +82,33 @@ describe('Airlock encrypted tokens', () => {
     assert.throws(() => new TokenEncrypter('too short'), RangeError);
   });
 });
+
+describe('Airlock match-token envelopes', () => {
+  const people = readFixtureRows('sample.csv');
+  const ringId = '9056c7f0-34d1-43a4-8f87-98ee46b5a85f';
+  const spec = { ...SAMPLE_SPEC, encryptionKeyFile: 'unused', envelope: { ringId, issuer: 'airlock.test' } };
+  const secrets = { hashingSecret: HASHING_SECRET, encryptionKey: ENCRYPTION_KEY };
+  const linkage = createLinkage(spec, secrets, TODAY);
+
+  it('open like upstream ones to the rule, ring, issuer and expected token', () => {
+    for (const person of people) {
+      linkage.tokensFor((column) => person[column] ?? '').forEach((token, index) => {
+        const rule = RULE_IDS[index] as string;
+        const want = expected.get(`${person['RecordId']}/${rule}`);
+        if (want === UPSTREAM_BLANK) return assert.equal(token, '');
+
+        const { header, payload } = openMatchToken(token, ENCRYPTION_KEY);
+        assert.deepEqual(header, { alg: 'dir', enc: 'A256GCM', kid: ringId, typ: 'match-token' });
+        assert.deepEqual(
+          { ...payload, ppid: [] },
+          { rlid: rule, hash_alg: 'SHA-256', mac_alg: 'HS256', ppid: [], rid: ringId, iss: 'airlock.test', iat: TODAY.getTime() / 1000 },
+        );
+        assert.equal(encrypter.decrypt(payload.ppid[0] as string), want);
+      });
+    }
+  });
+
+  it('cannot be built without an encryption key', () => {
+    assert.throws(() => createLinkage(spec, { hashingSecret: HASHING_SECRET }, TODAY), RangeError);
+  });
+});

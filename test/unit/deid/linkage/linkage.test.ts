@@ -45,6 +45,7 @@ describe('linkage profile section', () => {
     ['an unknown field', { ...minimal, fields: { ...minimal.fields, middleName: 'mn' } }, 'fields'],
     ['an unknown key', { ...minimal, secret: 'inline' }, ''],
     ['a missing secret file', { ...minimal, secretFile: undefined }, 'secretFile'],
+    ['an envelope without an encryption key', { ...minimal, envelope: { ringId: 'ring-1' } }, 'envelope'],
   ];
   for (const [what, spec, path] of mistakes) {
     it(`rejects ${what}`, () => {
