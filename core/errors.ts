@@ -21,6 +21,7 @@ export type JobCode =
   | 'RECORD_TOO_LARGE'
   | 'BAD_VALUE'
   | 'BAD_ENCODING'
+  | 'BAD_GZIP'
   | 'RELEASE_GATE'
   | 'PROFILE_MISSING'
   | 'STORAGE_FAILURE';
