@@ -4,7 +4,8 @@ import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { AIRLOCK_VERSION } from '../core/version.js';
 import { runDeidCommand } from './deid-command.js';
-import { runPasswdCommand } from './passwd-command.js';
+import { runClientAddCommand } from './client-add-command.js';
+import { hashPasswordFromStdin, runPasswdCommand } from './passwd-command.js';
 import { runServices } from './services.js';
 
 const program = new Command()
@@ -50,6 +51,26 @@ program
     const stats = await runDeidCommand({ config, profileName: options.profile, inputPath: input, outputPath: output });
     process.stderr.write(`rows read ${stats.rowsRead}, written ${stats.rowsWritten}, rejected ${stats.rowsRejected}\n`);
   });
+
+program
+  .command('client')
+  .description('manage clients in a configuration file')
+  .command('add')
+  .description('add a client to the configuration file, keeping its comments')
+  .requiredOption(...configOption)
+  .requiredOption('--id <id>', 'client id: lowercase letters, digits, "-" or "_"')
+  .requiredOption('-p, --profile <name>', 'profile for the client\'s files')
+  .option('--public-key <line>', 'an OpenSSH authorized_keys line (repeatable)', collect, [])
+  .option('--password', 'read a password on standard input and store its hash')
+  .action(async (options: { config: string; id: string; profile: string; publicKey: string[]; password?: boolean }) => {
+    const passwordHash = options.password === true ? await hashPasswordFromStdin() : undefined;
+    runClientAddCommand({ configFile: options.config, id: options.id, profile: options.profile, publicKeys: options.publicKey, passwordHash });
+    process.stderr.write(`client ${options.id} added to ${options.config}; restart Airlock to apply it\n`);
+  });
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`airlock: ${describeFailure(error)}\n`);

@@ -9,11 +9,15 @@ const MIN_PASSWORD_LENGTH = 12;
  * prints its hash for a client's `password:` key. The password itself is never printed.
  */
 export async function runPasswdCommand(): Promise<void> {
+  process.stdout.write(`${await hashPasswordFromStdin()}\n`);
+}
+
+export async function hashPasswordFromStdin(): Promise<string> {
   const password = process.stdin.isTTY ? await promptTwice() : await firstLine();
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new Error(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  process.stdout.write(`${await hashPassword(password)}\n`);
+  return hashPassword(password);
 }
 
 async function firstLine(): Promise<string> {

@@ -1,14 +1,16 @@
 import type { Config } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import { ensureClientFolders } from '../core/client-folders.js';
-import { clientKey } from '../core/layout.js';
+import { clientKey, noticeKey } from '../core/layout.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { StorageBackend } from '../core/storage/backend.js';
 import { LocalDiskStorage } from '../core/storage/local-disk.js';
+import { baseName } from '../core/storage/storage-key.js';
 import { createTokenKeyFile, readTokenKey } from '../core/token-key.js';
 import { AIRLOCK_VERSION } from '../core/version.js';
 import { startGateway } from '../gateway/gateway.js';
-import { startProcessor } from '../processor/processor.js';
+import { markerFromKey } from '../processor/marker.js';
+import { startProcessor, type RunningProcessor } from '../processor/processor.js';
 
 export type ServiceRole = 'both' | 'gateway' | 'processor';
 
@@ -38,13 +40,33 @@ export async function runServices(configFile: string, role: ServiceRole): Promis
   if (role !== 'processor') {
     const gateway = await startGateway({
       config, storage, log,
-      onInboxChange: async (event) => processor?.notify(clientKey(event.clientId, 'inbox', event.path.replace(/^inbox\//, ''))),
+      onInboxChange: async (event: InboxChange) => announceInboxChange(event, config, storage, processor),
     });
     running.unshift(gateway);
-    log.info('gateway listening', { host: gateway.host, port: gateway.port, hostKeys: gateway.hostKeyFingerprints });
   }
 
   stopOnSignal(running, storage, log);
+}
+
+interface InboxChange {
+  clientId: string;
+  path: string;
+}
+
+/**
+ * Tells processors about a marker: directly when one runs in this process, and on S3 through a
+ * notice record that every processor sharing the bucket lists (see `noticeKey`).
+ */
+async function announceInboxChange(
+  event: InboxChange, config: Config, storage: StorageBackend, processor: RunningProcessor | undefined,
+): Promise<void> {
+  const key = clientKey(event.clientId, 'inbox', event.path.replace(/^inbox\//, ''));
+  const suffixFor = (clientId: string): string | undefined => config.clients.find((client) => client.id === clientId)?.markerSuffix;
+  const marker = markerFromKey(key, suffixFor);
+  if (marker === undefined) return;
+
+  if (storage.kind !== 'local') await storage.publish(noticeKey(marker.clientId, baseName(marker.markerKey)), Buffer.alloc(0));
+  processor?.notify(key);
 }
 
 async function createStorage(config: Config, log: Logger): Promise<StorageBackend> {

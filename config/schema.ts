@@ -53,6 +53,11 @@ const processorSchema = z
     quietMs: z.number().int().min(0).default(1000),
     /** How often storage is scanned for markers (the only way on S3; a safety net locally). */
     scanIntervalMs: z.number().int().min(100).default(5000),
+    /**
+     * On S3, how often every inbox is listed, for markers that came without a notice (uploads
+     * through AWS Transfer Family, or a gateway that died between marker and notice).
+     */
+    fullScanIntervalMs: z.number().int().min(1000).default(60_000),
     /** How long a claim stays valid without renewal; a dead processor's jobs wait this long. */
     leaseMs: z.number().int().min(1000).default(60_000),
     concurrency: z.number().int().min(1).max(64).default(2),
@@ -84,6 +89,33 @@ const logSchema = z
   })
   .strict();
 
+/**
+ * `airlock transfer sync`: the same clients as users of an AWS Transfer Family server in front
+ * of the same bucket. Only that command reads this section; the gateway and processor ignore it.
+ */
+const transferFamilySchema = z
+  .object({
+    /** The IAM role Transfer Family assumes for every client; required by `transfer sync`. */
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'expected an IAM role ARN, such as arn:aws:iam::123456789012:role/airlock-transfer')
+      .optional(),
+    /** Put before the client id to make the Transfer user name (`airlock-` gives `airlock-acme`). */
+    userNamePrefix: z
+      .string()
+      .regex(/^([A-Za-z0-9_][A-Za-z0-9_@.-]{0,35})?$/, 'expected at most 36 of a-z, A-Z, 0-9, "_", "-", ".", "@", not starting with "-", "." or "@"')
+      .default(''),
+    /** Tags put on every Transfer user, beside `airlock:client` (the client id). */
+    tags: z
+      .record(
+        z.string().min(1).max(128).refine((key) => !key.startsWith('aws:') && key !== 'airlock:client', 'this tag key is reserved'),
+        z.string().max(256),
+      )
+      .refine((tags) => Object.keys(tags).length <= 49, 'at most 49 tags')
+      .default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     listen: listenSchema.default('127.0.0.1:2222'),
@@ -97,6 +129,7 @@ export const configSchema = z
     processor: processorSchema.default({}),
     log: logSchema.default({}),
     limits: limitsSchema.default({}),
+    transferFamily: transferFamilySchema.default({}),
   })
   .strict();
 
@@ -107,3 +140,4 @@ export type S3StorageConfig = z.output<typeof s3StorageSchema>;
 export type ClientConfig = ParsedConfig['clients'][number];
 export type ProcessorConfig = ParsedConfig['processor'];
 export type LimitsConfig = ParsedConfig['limits'];
+export type TransferFamilyConfig = ParsedConfig['transferFamily'];

@@ -28,6 +28,17 @@ export function claimKey(clientId: string, inputName: string): StorageKey {
   return joinKey(RECORDS_FOLDER, 'claims', clientId, `${inputName}.claim`);
 }
 
+/**
+ * A notice that a marker arrived, written by the gateway beside the marker itself. Processors on
+ * S3 list these instead of every inbox, so each pass costs in proportion to the markers waiting,
+ * not to the files stored.
+ */
+export function noticeKey(clientId: string, markerName: string): StorageKey {
+  return joinKey(NOTICES_FOLDER, clientId, markerName);
+}
+
+export const NOTICES_FOLDER = `${RECORDS_FOLDER}/notices`;
+
 /** Names that clients use while an upload is under way; never treated as complete files. */
 export function isTemporaryName(name: string): boolean {
   return name.endsWith('.filepart') || name.endsWith('.partial') || name.startsWith('.in.');

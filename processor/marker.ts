@@ -1,4 +1,4 @@
-import { CLIENTS_FOLDER, clientKey, isTemporaryName } from '../core/layout.js';
+import { CLIENTS_FOLDER, clientKey, isTemporaryName, NOTICES_FOLDER } from '../core/layout.js';
 import type { StorageKey } from '../core/storage/backend.js';
 
 /** A marker found in storage: `clients/CLIENT/inbox/NAME.done` says `NAME` is complete. */
@@ -25,6 +25,14 @@ export function markerFromKey(key: StorageKey, suffixFor: (clientId: string) => 
   const inputName = name.slice(0, -suffix.length);
   if (inputName === '') return undefined;
   return { clientId, inputName, markerKey: key, inputKey: clientKey(clientId, 'inbox', inputName) };
+}
+
+/** The marker a gateway's notice (`.airlock/notices/CLIENT/MARKER`) points at. */
+export function markerFromNotice(key: StorageKey, suffixFor: (clientId: string) => string | undefined): Marker | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== NOTICES_FOLDER) return undefined;
+  const [, , clientId, markerName] = parts as [string, string, string, string];
+  return markerFromKey(clientKey(clientId, 'inbox', markerName), suffixFor);
 }
 
 export function markerId(marker: Marker): string {

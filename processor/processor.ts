@@ -4,11 +4,12 @@ import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
 import type { Config } from '../config/load.js';
-import { CLIENTS_FOLDER, STAGING_FOLDER } from '../core/layout.js';
+import { CLIENTS_FOLDER, NOTICES_FOLDER, noticeKey, STAGING_FOLDER } from '../core/layout.js';
+import { baseName } from '../core/storage/storage-key.js';
 import type { Logger } from '../core/log.js';
 import type { StorageBackend } from '../core/storage/backend.js';
 import { ClaimStore } from './claims.js';
-import { markerFromKey, markerId, type Marker } from './marker.js';
+import { markerFromKey, markerFromNotice, markerId, type Marker } from './marker.js';
 import { runJob, type JobDeps } from './run-job.js';
 
 export interface ProcessorDeps {
@@ -49,14 +50,25 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
 
   if (deps.storage.kind === 'local') await removeStagedLeftovers(deps.storage, log);
 
-  const scan = async (): Promise<void> => {
+  const fullScan = async (): Promise<void> => {
     for await (const entry of deps.storage.walk(CLIENTS_FOLDER)) notify(entry.key);
     log.debug('marker scan finished');
   };
-  await scan();
-  const scanTimer = setInterval(() => {
-    scan().catch((error: unknown) => log.error('marker scan failed', { errorName: (error as Error).name }));
-  }, deps.config.processor.scanIntervalMs);
+  const noticeScan = async (): Promise<void> => {
+    for await (const entry of deps.storage.walk(NOTICES_FOLDER)) {
+      const marker = markerFromNotice(entry.key, suffixFor);
+      if (marker !== undefined) queue.add(marker);
+    }
+    log.debug('notice scan finished');
+  };
+  await fullScan();
+
+  // Local disk is cheap to walk and watched besides; on S3 the frequent pass reads notices only.
+  const frequentScan = deps.storage.kind === 'local' ? fullScan : noticeScan;
+  const timers = [
+    repeat(frequentScan, deps.config.processor.scanIntervalMs, log),
+    ...(deps.storage.kind === 'local' ? [] : [repeat(fullScan, deps.config.processor.fullScanIntervalMs, log)]),
+  ];
 
   const watcher = deps.storage.kind === 'local' ? watchLocalInboxes(deps.config.dataDir, notify) : undefined;
   log.info('processor started', { storage: deps.storage.kind, concurrency: deps.config.processor.concurrency });
@@ -64,12 +76,24 @@ export async function startProcessor(deps: ProcessorDeps): Promise<RunningProces
   return {
     notify,
     async close() {
-      clearInterval(scanTimer);
+      timers.forEach(clearInterval);
       await watcher?.close();
       await queue.drain();
       log.info('processor stopped');
     },
   };
+}
+
+/** Runs a scan every `intervalMs`, never two at once, logging (not throwing) a failed pass. */
+function repeat(scan: () => Promise<void>, intervalMs: number, log: Logger): NodeJS.Timeout {
+  let isRunning = false;
+  return setInterval(() => {
+    if (isRunning) return;
+    isRunning = true;
+    scan()
+      .catch((error: unknown) => log.error('marker scan failed', { errorName: (error as Error).name, code: (error as { code?: string }).code }))
+      .finally(() => { isRunning = false; });
+  }, intervalMs);
 }
 
 /**
@@ -139,12 +163,13 @@ class JobQueue {
   private async start(marker: Marker): Promise<void> {
     try {
       const waitMs = await this.remainingQuietMs(marker);
-      if (waitMs === undefined) return;
+      if (waitMs === undefined) return await this.forgetNotice(marker);
       if (waitMs > 0) return this.later(marker, waitMs);
 
       const outcome = await runJob(marker, this.deps);
       if (outcome.kind === 'retry') return this.later(marker, this.nextRetryDelay(marker));
       this.retryDelayMs.delete(markerId(marker));
+      if (outcome.kind !== 'skipped') await this.forgetNotice(marker);
     } catch (error) {
       this.log.error('job could not start', { errorName: (error as Error).name, code: (error as { code?: string }).code });
       this.later(marker, this.nextRetryDelay(marker));
@@ -158,6 +183,11 @@ class JobQueue {
     const inputStat = await this.deps.storage.stat(marker.inputKey);
     const lastChangeMs = Math.max(markerStat.mtimeMs, inputStat?.mtimeMs ?? 0);
     return Math.max(0, lastChangeMs + this.deps.config.processor.quietMs - Date.now());
+  }
+
+  private async forgetNotice(marker: Marker): Promise<void> {
+    if (this.deps.storage.kind === 'local') return;
+    await this.deps.storage.remove(noticeKey(marker.clientId, baseName(marker.markerKey))).catch(() => undefined);
   }
 
   private later(marker: Marker, delayMs: number): void {

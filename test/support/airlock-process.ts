@@ -1,10 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { stringify } from 'yaml';
+
+import { TEST_TOKEN_KEY_HEX } from './test-secrets.js';
+
+/** Every line any Airlock process logs during `npm test` ends here, for the secrets audit. */
+const auditLog = process.env.AIRLOCK_TEST_LOG_DIR === undefined
+  ? undefined
+  : join(process.env.AIRLOCK_TEST_LOG_DIR, `airlock-process-${process.pid}.log`);
 
 export type LogEntry = Record<string, unknown> & { message?: string };
 
@@ -56,6 +63,7 @@ export class AirlockProcess {
   }
 
   private record(line: string): void {
+    if (auditLog !== undefined) appendFileSync(auditLog, `${line}\n`);
     let entry: LogEntry;
     try {
       entry = JSON.parse(line) as LogEntry;
@@ -76,7 +84,7 @@ export class TestInstallation {
   readonly folder = mkdtempSync(join(tmpdir(), 'airlock-test-'));
   readonly dataDir = join(this.folder, 'data');
   readonly configFile = join(this.folder, 'airlock.yaml');
-  readonly tokenKeyHex = 'a3'.repeat(32);
+  readonly tokenKeyHex = TEST_TOKEN_KEY_HEX;
 
   constructor(config: Record<string, unknown>) {
     writeFileSync(join(this.folder, 'token.key'), `${this.tokenKeyHex}\n`, { mode: 0o600 });
