@@ -10,7 +10,10 @@ export const EARLIEST_BIRTH_DATE = '1910-01-01';
 // second, so the separators are captured here and must agree.
 const YEAR_FIRST = /^(\d{4})([-/])(\d{2})([-/])(\d{2})$/;
 const YEAR_LAST = /^(\d{2})([-/.])(\d{2})([-/.])(\d{4})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{3})?(Z|[+-](\d{2}):(\d{2}))$/;
+const TIMESTAMP = new RegExp(
+  '^(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2}):(\\d{2})(?:\\.\\d{3})?' +
+    '(?:Z|[+-](\\d{2}):(\\d{2}))$',
+);
 
 interface CalendarDate {
   year: number;
@@ -24,16 +27,38 @@ function isRealDate({ year, month, day }: CalendarDate): boolean {
   return day <= daysInMonth;
 }
 
-function parseYearLast(day1: string, separator: string, day2: string, year: string): CalendarDate {
-  // "MM/dd/yyyy" and "MM-dd-yyyy" put the month first; "dd.MM.yyyy" puts the day first.
-  const isDayFirst = separator === '.';
-  const month = Number(isDayFirst ? day2 : day1);
-  const day = Number(isDayFirst ? day1 : day2);
-  return { year: Number(year), month, day };
+function parseYearFirst(raw: string): CalendarDate | undefined {
+  const match = YEAR_FIRST.exec(raw);
+  if (match === null || match[2] !== match[4]) return undefined;
+  return { year: Number(match[1]), month: Number(match[3]), day: Number(match[5]) };
 }
 
-function isRealTime(hour: string, minute: string, second: string): boolean {
-  return Number(hour) <= 23 && Number(minute) <= 59 && Number(second) <= 59;
+function parseYearLast(raw: string): CalendarDate | undefined {
+  const match = YEAR_LAST.exec(raw);
+  if (match === null || match[2] !== match[4]) return undefined;
+
+  // "MM/dd/yyyy" and "MM-dd-yyyy" put the month first; "dd.MM.yyyy" puts the day first.
+  const isDayFirst = match[2] === '.';
+  const month = Number(isDayFirst ? match[3] : match[1]);
+  const day = Number(isDayFirst ? match[1] : match[3]);
+  return { year: Number(match[5]), month, day };
+}
+
+function parseTimestamp(raw: string): CalendarDate | undefined {
+  const match = TIMESTAMP.exec(raw);
+  if (match === null) return undefined;
+
+  // A missing offset ("Z") reads as 0.
+  const [hour = 0, minute = 0, second = 0, offsetHour = 0, offsetMinute = 0] = match
+    .slice(4)
+    .map((part) => Number(part ?? '0'));
+  const isRealTime = hour <= 23 && minute <= 59 && second <= 59;
+  if (!isRealTime || offsetHour > 23 || offsetMinute > 59) return undefined;
+
+  // LIMITATION: the date is taken as written, ignoring the zone. The Java reference converts
+  // the instant to the JVM's zone (so its result depends on the machine); the Python reference
+  // takes the date as written, as here. Fix only if a partner's files need the Java behaviour.
+  return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
 }
 
 /**
@@ -41,33 +66,16 @@ function isRealTime(hour: string, minute: string, second: string): boolean {
  * `dd.MM.yyyy`, and ISO 8601 timestamps with seconds and a zone (`Z` or `±hh:mm`).
  */
 export function parseBirthDate(raw: string): CalendarDate | undefined {
-  let date: CalendarDate | undefined;
-
-  const yearFirst = YEAR_FIRST.exec(raw);
-  const yearLast = YEAR_LAST.exec(raw);
-  const timestamp = TIMESTAMP.exec(raw);
-  if (yearFirst !== null && yearFirst[2] === yearFirst[4]) {
-    date = { year: Number(yearFirst[1]), month: Number(yearFirst[3]), day: Number(yearFirst[5]) };
-  } else if (yearLast !== null && yearLast[2] === yearLast[4]) {
-    date = parseYearLast(yearLast[1] as string, yearLast[2] as string, yearLast[3] as string, yearLast[5] as string);
-  } else if (timestamp !== null) {
-    const [, year, month, day, hour, minute, second, , offsetHour, offsetMinute] = timestamp;
-    const isRealOffset = offsetHour === undefined || (Number(offsetHour) <= 23 && Number(offsetMinute) <= 59);
-    if (!isRealTime(hour as string, minute as string, second as string) || !isRealOffset) return undefined;
-    // LIMITATION: the date is taken as written, ignoring the zone. The Java reference converts
-    // the instant to the JVM's zone (so its result depends on the machine); the Python reference
-    // takes the date as written, as here. Fix only if a partner's files need the Java behaviour.
-    date = { year: Number(year), month: Number(month), day: Number(day) };
-  }
-
+  const date = parseYearFirst(raw) ?? parseYearLast(raw) ?? parseTimestamp(raw);
   return date !== undefined && isRealDate(date) ? date : undefined;
 }
 
 export function formatIsoDate({ year, month, day }: CalendarDate): string {
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const pad = (value: number, width: number): string => String(value).padStart(width, '0');
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
 
-/** "Today" as the reference compares it: the calendar date in UTC. */
+/** "Today" as a calendar date in UTC, so that every host agrees on it. */
 export function isoDay(today: Date): string {
   return today.toISOString().slice(0, 10);
 }

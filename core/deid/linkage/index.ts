@@ -10,7 +10,9 @@ export { linkageSchema, type LinkageSpec, type LinkageFields } from './linkage-s
 export { readLinkageSecrets, type LinkageSecrets } from './linkage-secrets.js';
 export { RULE_IDS, RULE_FIELDS, FIELD_NAMES, type RuleId, type FieldName } from './token-rules.js';
 export { TokenEncrypter, TokenHasher } from './token-crypto.js';
-export { createMatchTokenSealer, openMatchToken, type MatchToken, type MatchTokenPayload } from './match-token.js';
+export {
+  createMatchTokenSealer, openMatchToken, type MatchToken, type MatchTokenPayload,
+} from './match-token.js';
 
 /** Person-linkage tokens for one profile, computed row by row. */
 export interface Linkage {
@@ -26,10 +28,13 @@ export interface Linkage {
   tokensFor(cell: (column: string) => string): string[];
 }
 
-function sealerFor(spec: LinkageSpec, secrets: LinkageSecrets, today: Date): MatchTokenSealer | undefined {
-  if (spec.envelope === undefined) return undefined;
-  if (secrets.encryptionKey === undefined) throw new RangeError('a match-token envelope needs an encryption key');
-  return createMatchTokenSealer(secrets.encryptionKey, spec.envelope.ringId, spec.envelope.issuer, today);
+type Sealer = MatchTokenSealer | undefined;
+
+function sealerFor(spec: LinkageSpec, key: string | undefined, today: Date): Sealer {
+  const { envelope } = spec;
+  if (envelope === undefined) return undefined;
+  if (key === undefined) throw new RangeError('a match-token envelope needs an encryption key');
+  return createMatchTokenSealer(key, envelope.ringId, envelope.issuer, today);
 }
 
 /**
@@ -37,10 +42,15 @@ function sealerFor(spec: LinkageSpec, secrets: LinkageSecrets, today: Date): Mat
  * fixed when the linkage is created, so one job uses one date from start to end. Secrets stay
  * inside the returned object.
  */
-export function createLinkage(spec: LinkageSpec, secrets: LinkageSecrets, today: Date = new Date()): Linkage {
-  const hasher = new TokenHasher(secrets.hashingSecret);
-  const encrypter = secrets.encryptionKey === undefined ? undefined : new TokenEncrypter(secrets.encryptionKey);
-  const sealer = sealerFor(spec, secrets, today);
+export function createLinkage(
+  spec: LinkageSpec,
+  secrets: LinkageSecrets,
+  today: Date = new Date(),
+): Linkage {
+  const { hashingSecret, encryptionKey } = secrets;
+  const hasher = new TokenHasher(hashingSecret);
+  const encrypter = encryptionKey === undefined ? undefined : new TokenEncrypter(encryptionKey);
+  const sealer = sealerFor(spec, encryptionKey, today);
   const latestBirthDate = isoDay(today);
   const rules: readonly RuleId[] = [...spec.output];
   const mapped = FIELD_NAMES.filter((field) => spec.fields[field] !== undefined);

@@ -21,7 +21,8 @@ export function javaTrim(value: string): string {
 
 // Character.isWhitespace: space, line and paragraph separators except the no-break ones
 // (U+00A0, U+2007, U+202F), plus the ASCII controls tab to carriage return and U+001C–U+001F.
-const JAVA_BLANK = /^[\t\n\x0B\f\r\x1C-\x1F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
+const JAVA_BLANK =
+  /^[\t\n\x0B\f\r\x1C-\x1F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]*$/;
 
 /** Java's `String.isBlank()`: empty or only Java white space. */
 export function isJavaBlank(value: string): boolean {

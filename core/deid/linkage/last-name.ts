@@ -1,8 +1,12 @@
 import { isJavaBlank } from './java-text.js';
-import { GENERATIONAL_SUFFIX, NON_LETTERS, isPlaceholderName, removeDiacritics, withoutSuffix } from './name-text.js';
+import {
+  GENERATIONAL_SUFFIX, NON_LETTERS, isPlaceholderName, removeDiacritics, withoutSuffix,
+} from './name-text.js';
 
-// Three letters or more; two letters unless both are consonants (except "Ng").
-const PLAUSIBLE_LAST_NAME = /^(?:.{3,}|[^aeiouAEIOU\s][aeiouAEIOU]|[aeiouAEIOU][^aeiouAEIOU\s]|[aeiouAEIOU]{2}|[Nn][Gg])$/;
+// Applied to letters only: three or more, or two unless both are consonants (except "Ng").
+const PLAUSIBLE_LAST_NAME = new RegExp(
+  '^(?:.{3,}|[^aeiouAEIOU][aeiouAEIOU]|[aeiouAEIOU][^aeiouAEIOU]|[aeiouAEIOU]{2}|[Nn][Gg])$',
+);
 
 /**
  * "Knight IV" → "Knight", "O'Brien-Smith" → "OBrienSmith". The reference removes a suffix

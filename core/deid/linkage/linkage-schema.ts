@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { FIELD_NAMES, RULE_FIELDS, RULE_IDS } from './token-rules.js';
+import { FIELD_NAMES, RULE_FIELDS, RULE_IDS, type RuleId } from './token-rules.js';
 
 const columnName = z.string().min(1);
 
@@ -42,19 +42,22 @@ export const linkageSchema = z
   .strict()
   .superRefine((spec, ctx) => {
     if (spec.envelope !== undefined && spec.encryptionKeyFile === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['envelope'], message: 'an envelope needs encryptionKeyFile' });
+      const message = 'an envelope needs encryptionKeyFile';
+      ctx.addIssue({ code: 'custom', path: ['envelope'], message });
     }
 
-    const seen = new Set<string>();
+    const seen = new Set<RuleId>();
     spec.output.forEach((rule, index) => {
-      if (seen.has(rule)) ctx.addIssue({ code: 'custom', path: ['output', index], message: `${rule} is listed twice` });
+      const message = `${rule} is listed twice`;
+      if (seen.has(rule)) ctx.addIssue({ code: 'custom', path: ['output', index], message });
       seen.add(rule);
     });
 
     for (const rule of seen) {
-      for (const field of RULE_FIELDS[rule as keyof typeof RULE_FIELDS]) {
+      for (const field of RULE_FIELDS[rule]) {
         if (spec.fields[field] !== undefined) continue;
-        ctx.addIssue({ code: 'custom', path: ['fields', field], message: `${rule} needs the ${field} column` });
+        const message = `${rule} needs the ${field} column`;
+        ctx.addIssue({ code: 'custom', path: ['fields', field], message });
       }
     }
   });

@@ -17,7 +17,8 @@ function readSecretText(file: string, what: string): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(file, [`${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError(file, [`${what} cannot be read (${code})`]);
   }
 
   const secret = text.replace(/\r?\n$/, '');
@@ -37,7 +38,8 @@ export function readLinkageSecrets(spec: LinkageSpec, baseDir: string): LinkageS
   const encryptionKey = readSecretText(keyFile, 'linkage encryption key');
   const keyBytes = Buffer.byteLength(encryptionKey, 'utf8');
   if (keyBytes !== ENCRYPTION_KEY_BYTES) {
-    throw new ConfigError(keyFile, [`linkage encryption key: expected ${ENCRYPTION_KEY_BYTES} bytes, found ${keyBytes}`]);
+    const problem = `expected ${ENCRYPTION_KEY_BYTES} bytes, found ${keyBytes}`;
+    throw new ConfigError(keyFile, [`linkage encryption key: ${problem}`]);
   }
   return { hashingSecret, encryptionKey };
 }

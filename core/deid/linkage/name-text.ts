@@ -40,7 +40,8 @@ export function isPlaceholderName(value: string): boolean {
 
 /** Trimmed, special letters spelled out, accents removed: "  Zoë Łukasz" → "Zoe Lukasz". */
 export function removeDiacritics(value: string): string {
-  const spelledOut = javaTrim(value).replace(TRANSLITERATED, (letter) => TRANSLITERATION.get(letter) ?? letter);
+  const spellOut = (letter: string): string => TRANSLITERATION.get(letter) ?? letter;
+  const spelledOut = javaTrim(value).replace(TRANSLITERATED, spellOut);
   return spelledOut.normalize('NFD').replace(COMBINING_MARK, '');
 }
 

@@ -29,7 +29,8 @@ export function preparePerson(raw: RawPerson, latestBirthDate: string): Prepared
     firstName: upper(raw.firstName === undefined ? undefined : prepareFirstName(raw.firstName)),
     lastName: upper(raw.lastName === undefined ? undefined : prepareLastName(raw.lastName)),
     sex: upper(raw.sex === undefined ? undefined : prepareSex(raw.sex)),
-    birthDate: raw.birthDate === undefined ? undefined : prepareBirthDate(raw.birthDate, latestBirthDate),
+    birthDate:
+      raw.birthDate === undefined ? undefined : prepareBirthDate(raw.birthDate, latestBirthDate),
     postalCode: upper(raw.postalCode === undefined ? undefined : preparePostalCode(raw.postalCode)),
     ssn: raw.ssn === undefined ? undefined : prepareSsn(raw.ssn),
   };

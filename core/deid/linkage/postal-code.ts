@@ -48,10 +48,12 @@ const PADDED_ENDING = /^(?:000|\d[A-Z]0)$/;
 export function normalizeCanadianPostalCode(raw: string): string {
   const compact = javaTrim(raw).replace(SPACES, '');
   const upper = compact.toUpperCase();
-  if (/^[A-Za-z]\d[A-Za-z]$/.test(compact)) return `${upper} 000`;
-  if (/^[A-Za-z]\d[A-Za-z]\d$/.test(compact)) return `${upper.slice(0, 3)} ${upper.slice(3)}A0`;
-  if (/^[A-Za-z]\d[A-Za-z]\d[A-Za-z]$/.test(compact)) return `${upper.slice(0, 3)} ${upper.slice(3)}0`;
-  if (/^[A-Za-z]\d[A-Za-z]\d[A-Za-z]\d$/.test(compact)) return `${upper.slice(0, 3)} ${upper.slice(3)}`;
+  const area = upper.slice(0, 3);
+  const local = upper.slice(3);
+  if (/^[A-Za-z]\d[A-Za-z]$/.test(compact)) return `${area} 000`;
+  if (/^[A-Za-z]\d[A-Za-z]\d$/.test(compact)) return `${area} ${local}A0`;
+  if (/^[A-Za-z]\d[A-Za-z]\d[A-Za-z]$/.test(compact)) return `${area} ${local}0`;
+  if (/^[A-Za-z]\d[A-Za-z]\d[A-Za-z]\d$/.test(compact)) return `${area} ${local}`;
   return javaTrim(raw);
 }
 
@@ -59,10 +61,13 @@ export function isValidCanadianPostalCode(raw: string): boolean {
   if (!CANADIAN_POSTAL.test(raw)) return false;
 
   const code = normalizeCanadianPostalCode(raw);
-  if (PLACEHOLDER_CANADIAN_CODES.some((placeholder) => javaEqualsIgnoreCase(placeholder, code))) return false;
+  const isPlaceholder = PLACEHOLDER_CANADIAN_CODES.some((known) =>
+    javaEqualsIgnoreCase(known, code));
+  if (isPlaceholder) return false;
 
   const area = code.slice(0, 3).toUpperCase();
-  const isInstitutional = code.length === 7 && code.includes(' ') && INSTITUTIONAL_AREAS.includes(area);
+  const isFormatted = code.length === 7 && code.includes(' ');
+  const isInstitutional = isFormatted && INSTITUTIONAL_AREAS.includes(area);
   return !(isInstitutional && PADDED_ENDING.test(code.slice(4)));
 }
 

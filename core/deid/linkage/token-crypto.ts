@@ -1,4 +1,7 @@
-import { type KeyObject, createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
+import {
+  type KeyObject,
+  createCipheriv, createDecipheriv, createHash, createHmac, createSecretKey, randomBytes,
+} from 'node:crypto';
 
 /**
  * A rule's signature becomes a token in two or three steps, as in OpenToken: SHA-256 of the
@@ -28,7 +31,8 @@ export class TokenHasher {
 function encryptionKeyOf(key: string): KeyObject {
   const bytes = Buffer.from(key, 'utf8');
   if (bytes.length !== ENCRYPTION_KEY_BYTES) {
-    throw new RangeError(`encryption key must be ${ENCRYPTION_KEY_BYTES} bytes, found ${bytes.length}`);
+    const problem = `encryption key must be ${ENCRYPTION_KEY_BYTES} bytes, found ${bytes.length}`;
+    throw new RangeError(problem);
   }
   return createSecretKey(bytes);
 }

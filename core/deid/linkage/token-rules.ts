@@ -14,7 +14,9 @@
 export const RULE_IDS = ['T1', 'T2', 'T3', 'T4', 'T5'] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
-export const FIELD_NAMES = ['firstName', 'lastName', 'birthDate', 'sex', 'postalCode', 'ssn'] as const;
+export const FIELD_NAMES = [
+  'firstName', 'lastName', 'birthDate', 'sex', 'postalCode', 'ssn',
+] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
 export const RULE_FIELDS: Readonly<Record<RuleId, readonly FieldName[]>> = {
@@ -40,12 +42,14 @@ export interface PreparedPerson {
 
 /** The text that is hashed for `rule`, or undefined when the rule cannot be built. */
 export function ruleSignature(rule: RuleId, person: PreparedPerson): string | undefined {
-  const { lastName: last, firstName: first, sex, birthDate: born, postalCode: postal, ssn } = person;
+  const { lastName: last, firstName: first, sex, birthDate: born, postalCode: zip, ssn } = person;
   switch (rule) {
     case 'T1':
-      return last && first && sex && born ? `${last}|${first.slice(0, 1)}|${sex}|${born}` : undefined;
+      return last && first && sex && born ? `${last}|${first[0]}|${sex}|${born}` : undefined;
     case 'T2':
-      return last && first && born && postal ? `${last}|${first}|${born}|${postal.slice(0, 3)}` : undefined;
+      return last && first && born && zip
+        ? `${last}|${first}|${born}|${zip.slice(0, 3)}`
+        : undefined;
     case 'T3':
       return last && first && sex && born ? `${last}|${first}|${sex}|${born}` : undefined;
     case 'T4':
