@@ -22,6 +22,8 @@ export interface RecordStreamOptions {
   declaredDelimiter?: string;
   maxRecordBytes: number;
   skipBadRows: boolean;
+  /** Turns output text into bytes in the file's encoding. */
+  encode: (text: string) => Buffer;
 }
 
 /** The engine inside csv-parse's Parser stream: the same parser, driven without a stream per row. */
@@ -170,6 +172,6 @@ export class CsvRecordStream extends Transform {
     });
     this.hasWritten = true;
     this.rows = [];
-    this.push(text);
+    this.push(this.options.encode(text));
   }
 }

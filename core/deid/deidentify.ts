@@ -46,11 +46,12 @@ export async function deidentify(input: Readable, output: Writable, options: Dei
     declaredDelimiter: profile.delimiter,
     maxRecordBytes: profile.maxRecordBytes,
     skipBadRows: profile.badRows === 'reject',
+    encode: encoderOf(profile.encoding),
   });
 
   const stages: (Transform | Writable)[] = [progressCounter(options.onProgress)];
   if (isGzip) stages.push(createGunzip());
-  stages.push(...decoderStages(profile.encoding), records, ...encoderStages(profile.encoding));
+  stages.push(...decoderStages(profile.encoding), records);
   if (isGzip) stages.push(createGzip());
 
   try {
@@ -93,9 +94,9 @@ function decoderStages(encoding: Profile['encoding']): Transform[] {
 }
 
 /** The result is written in the input's encoding, so the client's own readers keep working. */
-function encoderStages(encoding: Profile['encoding']): Transform[] {
-  if (encoding === 'utf-8') return [];
-  return [iconv.encodeStream(encoding) as unknown as Transform];
+function encoderOf(encoding: Profile['encoding']): (text: string) => Buffer {
+  if (encoding === 'utf-8') return (text) => Buffer.from(text, 'utf8');
+  return (text) => iconv.encode(text, encoding);
 }
 
 function referenceDateOf(profile: Profile): ReadDate {
