@@ -65,7 +65,10 @@ const TABLE: Record<string, Row[]> = {
     { spec: 'zip3', value: '02155-1234', expected: '021' },
     { spec: 'zip3', value: '036011234', expected: '000' },
     { spec: 'zip3', value: '89301', expected: '000' },
-    { spec: 'zip3', value: '2155', expected: undefined },
+    { spec: 'zip3', value: '2155', expected: '021' },
+    { spec: 'zip3', value: '1096-9427', expected: '010' },
+    { spec: 'zip3', value: '215', expected: undefined },
+    { spec: 'zip3', value: '021551', expected: undefined },
     { spec: 'zip3', value: 'ABCDE', expected: undefined },
   ],
   topcode: [
