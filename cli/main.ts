@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../core/errors.js';
 import { AIRLOCK_VERSION } from '../core/version.js';
+import { runTransferSync } from '../scripts/transfer-sync.js';
 import { runDeidCommand } from './deid-command.js';
 import { runClientAddCommand } from './client-add-command.js';
 import { hashPasswordFromStdin, runPasswdCommand } from './passwd-command.js';
@@ -66,6 +67,21 @@ program
     const passwordHash = options.password === true ? await hashPasswordFromStdin() : undefined;
     runClientAddCommand({ configFile: options.config, id: options.id, profile: options.profile, publicKeys: options.publicKey, passwordHash });
     process.stderr.write(`client ${options.id} added to ${options.config}; restart Airlock to apply it\n`);
+  });
+
+program
+  .command('transfer')
+  .description('provision the configured clients on an AWS Transfer Family server')
+  .command('sync')
+  .description('create or update a Transfer Family user for each client; --dry-run shows the plan')
+  .requiredOption(...configOption)
+  .requiredOption('--server-id <id>', 'Transfer Family server id, such as s-0123456789abcdef0')
+  .option('--dry-run', 'print the plan and send no change')
+  .action(async (options: { config: string; serverId: string; dryRun?: boolean }) => {
+    const config = loadConfig(options.config);
+    const dryRun = options.dryRun === true;
+    const { failed } = await runTransferSync({ config, serverId: options.serverId, dryRun });
+    if (failed > 0) process.exitCode = 1;
   });
 
 function collect(value: string, previous: string[]): string[] {
