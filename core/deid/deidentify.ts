@@ -99,6 +99,10 @@ function encoderOf(encoding: Profile['encoding']): (text: string) => Buffer {
   return (text) => iconv.encode(text, encoding);
 }
 
+// LIMITATION: without a profile referenceDate, ages are counted to today, so a birth date that
+// turns 90 overnight gives another year tomorrow, and on-premises and hosted runs on different
+// days can differ in capped years. Acceptable as the safe direction (older means capped
+// sooner); docs/profiles.md asks profiles that need byte-identical reruns to set the date.
 function referenceDateOf(profile: Profile): ReadDate {
   const text = profile.referenceDate ?? new Date().toISOString().slice(0, 10);
   const date = readDate(text);
