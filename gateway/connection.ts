@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Connection, ServerChannel, Session, SFTPWrapper } from 'ssh2';
+
+import type { Config } from '../config/load.js';
+import type { ClientConfig } from '../config/schema.js';
+import type { Logger } from '../core/log.js';
+import type { StorageBackend } from '../core/storage/backend.js';
+import type { Authenticator } from './authentication.js';
+import { ClientView } from './client-view.js';
+import { HandleTable } from './sftp/handle-table.js';
+import type { InboxChangeListener } from './sftp/sftp-context.js';
+import { serveSftp } from './sftp/sftp-session.js';
+
+export interface ConnectionDeps {
+  config: Config;
+  storage: StorageBackend;
+  log: Logger;
+  authenticator: Authenticator;
+  onInboxChange: InboxChangeListener | undefined;
+}
+
+const SFTP_ONLY = 'Airlock offers SFTP only: use an SFTP client (sftp, WinSCP, FileZilla).\r\n';
+
+/** One SSH connection: login, then SFTP sessions; everything else is refused at once. */
+export function serveConnection(connection: Connection, remoteAddress: string, deps: ConnectionDeps): void {
+  const connectionId = randomUUID().slice(0, 8);
+  let log = deps.log.child({ connectionId, remoteAddress });
+  let client: ClientConfig | undefined;
+
+  connection.on('authentication', (context) => {
+    const onLogin = (accepted: ClientConfig): void => {
+      client = accepted;
+    };
+    deps.authenticator.decide(context, remoteAddress, onLogin).catch(
+      (error: unknown) => {
+        log.error('login check failed', { errorName: (error as Error)?.name });
+        context.reject();
+      },
+    );
+  });
+
+  connection.on('ready', () => {
+    if (client === undefined) return connection.end();
+    log = log.child({ client: client.id });
+    const loggedIn = client;
+    connection.on('session', (accept) => serveSession(accept(), loggedIn, log, deps, () => connection.end()));
+    connection.on('tcpip', (_accept, reject) => refuse(log, 'port forwarding', reject));
+    connection.on('openssh.streamlocal', (_accept, reject) => refuse(log, 'socket forwarding', reject));
+    connection.on('request', (accept, reject, name) => refuse(log, `global request ${name}`, reject));
+  });
+
+  connection.on('error', (error: Error) => log.info('connection error', { errorName: error.name, errorLevel: (error as { level?: string }).level }));
+  connection.on('close', () => log.debug('connection closed'));
+}
+
+function serveSession(session: Session, client: ClientConfig, log: Logger, deps: ConnectionDeps, endConnection: () => void): void {
+  session.on('pty', (_accept, reject) => refuse(log, 'pty', reject));
+  session.on('x11', (_accept, reject) => refuse(log, 'x11', reject));
+  session.on('auth-agent', (_accept, reject) => refuse(log, 'agent forwarding', reject));
+  session.on('env', (accept) => accept?.());
+  session.on('shell', (accept) => sayOnlySftp(accept(), log, 'shell'));
+  session.on('exec', (accept) => sayOnlySftp(accept(), log, 'exec'));
+  session.on('subsystem', (_accept, reject, info) => refuse(log, `subsystem ${info.name.slice(0, 32)}`, reject));
+
+  // Accept at once: the client sends its INIT right behind the subsystem request, and ssh2
+  // drops channel data that arrives before the channel is accepted.
+  session.on('sftp', (accept) => {
+    const view = new ClientView(client.id, deps.storage);
+    const foldersReady = view.ensureFolders();
+    foldersReady.catch((error: unknown) => {
+      log.error('client folders could not be made', { errorName: (error as Error)?.name });
+      endConnection();
+    });
+    startSftp(accept(), view, foldersReady, client, log, deps, endConnection);
+  });
+}
+
+function startSftp(
+  sftp: SFTPWrapper, view: ClientView, foldersReady: Promise<void>, client: ClientConfig, log: Logger,
+  deps: ConnectionDeps, endConnection: () => void,
+): void {
+  const limits = deps.config.limits;
+  const context = {
+    sftp, clientId: client.id, view, storage: deps.storage, limits, log,
+    handles: new HandleTable(limits.openHandlesPerSession), onInboxChange: deps.onInboxChange,
+  };
+  log.debug('sftp session started');
+  serveSftp(context, foldersReady, idleTimer(limits.idleTimeoutMs, log, endConnection));
+}
+
+/** Returns the function that marks activity; after `idleMs` without any, the connection ends. */
+function idleTimer(idleMs: number, log: Logger, endConnection: () => void): () => void {
+  if (idleMs === 0) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const restart = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      log.info('idle connection closed', { idleMs });
+      endConnection();
+    }, idleMs);
+    timer.unref();
+  };
+  restart();
+  return restart;
+}
+
+/** A shell or a command gets one clear line on stderr and exit status 1, then the channel ends. */
+function sayOnlySftp(channel: ServerChannel, log: Logger, what: string): void {
+  log.info('request refused', { request: what });
+  channel.stderr.write(SFTP_ONLY);
+  channel.exit(1);
+  channel.end();
+}
+
+function refuse(log: Logger, what: string, reject: (() => void) | undefined): void {
+  log.info('request refused', { request: what });
+  reject?.();
+}

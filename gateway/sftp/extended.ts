@@ -1,0 +1,80 @@
+import { resolveClientPath } from '../client-path.js';
+import { refusal } from '../refusal.js';
+import { framePacket, PacketReader, sendPacket, uint32, uint64 } from './raw-packets.js';
+import { tracked } from './read-write.js';
+import { renamePath } from './rename-remove.js';
+import type { Reply } from './reply-queue.js';
+import { MAX_PACKET_BYTES, MAX_TRANSFER_BYTES, okReply, type SftpContext } from './sftp-context.js';
+
+const SSH_FXP_EXTENDED_REPLY = 201;
+
+/** What statvfs@openssh.com reports: a large fixed space, not the host's disk (see below). */
+const REPORTED_BLOCK_BYTES = 4096;
+const REPORTED_BLOCKS = 2 ** 40 / REPORTED_BLOCK_BYTES;
+const REPORTED_FILES = 2 ** 24;
+const MAX_NAME_BYTES = 255;
+
+/**
+ * EXTENDED requests (8). Those listed in version-reply.ts are implemented; anything else,
+ * `hardlink@openssh.com` included (links could lead out of a folder's rules), is
+ * OP_UNSUPPORTED.
+ */
+export async function extendedRequest(context: SftpContext, reqId: number, name: string, body: Buffer | undefined): Promise<Reply> {
+  const reader = new PacketReader(body ?? Buffer.alloc(0));
+  switch (name) {
+    case 'posix-rename@openssh.com': {
+      const [from, to] = [reader.string(), reader.string()];
+      if (from === undefined || to === undefined) throw refusal('BAD_REQUEST', 'bad request');
+      return renamePath(context, reqId, from.toString('utf8'), to.toString('utf8'), true);
+    }
+    case 'statvfs@openssh.com': {
+      const path = reader.string();
+      if (path === undefined) throw refusal('BAD_REQUEST', 'bad request');
+      await context.view.stat(context.view.check('stat', resolveClientPath(path.toString('utf8'))));
+      return extendedReply(context, reqId, spaceReport());
+    }
+    case 'limits@openssh.com':
+      return extendedReply(context, reqId, limitsReport(context));
+    case 'fsync@openssh.com':
+      return syncHandle(context, reqId, reader.string());
+    default:
+      throw refusal('UNSUPPORTED', 'operation not supported');
+  }
+}
+
+/**
+ * LIMITATION: the reported space is a fixed terabyte, not a per-client quota or the host's
+ * free disk (which would tell clients about the server). Acceptable while no quota exists;
+ * fix: report `limits.quotaBytes` less the client's usage once quotas are configured.
+ */
+function spaceReport(): Buffer {
+  const fields = [
+    REPORTED_BLOCK_BYTES, REPORTED_BLOCK_BYTES, REPORTED_BLOCKS, REPORTED_BLOCKS, REPORTED_BLOCKS,
+    REPORTED_FILES, REPORTED_FILES, REPORTED_FILES, 0, 0, MAX_NAME_BYTES,
+  ];
+  return Buffer.concat(fields.map(uint64));
+}
+
+/** The limits the gateway really enforces, so clients size their requests to fit. */
+function limitsReport(context: SftpContext): Buffer {
+  const fields = [MAX_PACKET_BYTES, MAX_TRANSFER_BYTES, MAX_TRANSFER_BYTES, context.limits.openHandlesPerSession];
+  return Buffer.concat(fields.map(uint64));
+}
+
+/**
+ * fsync@openssh.com waits for the handle's writes under way to finish.
+ * LIMITATION: durability itself comes at CLOSE (local disk syncs there; S3 completes its
+ * upload there), because the storage interface has no sync of an open handle. Acceptable since
+ * no upload counts as complete before CLOSE; fix: add `FileHandle.sync()` to the interface.
+ */
+async function syncHandle(context: SftpContext, reqId: number, handle: Buffer | undefined): Promise<Reply> {
+  if (handle === undefined) throw refusal('BAD_REQUEST', 'bad request');
+  const entry = context.handles.file(handle);
+  await tracked(entry, Promise.allSettled(entry.inFlight));
+  return okReply(context, reqId);
+}
+
+function extendedReply(context: SftpContext, reqId: number, body: Buffer): Reply {
+  const packet = framePacket(SSH_FXP_EXTENDED_REPLY, Buffer.concat([uint32(reqId), body]));
+  return () => sendPacket(context.sftp, packet);
+}

@@ -1,0 +1,107 @@
+import type { SFTPWrapper } from 'ssh2';
+
+/**
+ * The parts of ssh2's SFTP object (lib/protocol/SFTP.js, 1.17) that Airlock touches to send
+ * packets ssh2 has no method for: the VERSION reply with extensions and EXTENDED_REPLY.
+ * Kept in this one file so an ssh2 upgrade is checked in one place.
+ */
+interface SftpInternals {
+  _version: number;
+  _extensions: Record<string, string>;
+  _buffer: Buffer[];
+  _waitWindow: boolean;
+  _chunkcb: (() => void) | undefined;
+  outgoing: { id: number; state: string; window: number; packetSize: number };
+  _protocol: { channelData(id: number, data: Buffer): void };
+  push(data: Buffer | null): void;
+}
+
+export function internalsOf(sftp: SFTPWrapper): SftpInternals {
+  return sftp as unknown as SftpInternals;
+}
+
+/**
+ * Sends one whole SFTP packet, respecting the channel window exactly as ssh2's own private
+ * sendOrBuffer() does: what the window cannot take now waits in the same `_buffer` that ssh2
+ * drains, so packets from both paths leave in the order they were sent.
+ */
+export function sendPacket(sftp: SFTPWrapper, packet: Buffer): void {
+  const internals = internalsOf(sftp);
+  if (internals.outgoing.state !== 'open') return;
+
+  internals._buffer.push(packet);
+  if (internals._buffer.length === 1) drain(internals);
+}
+
+function drain(internals: SftpInternals): void {
+  while (internals._buffer.length > 0) {
+    const rest = writeWithinWindow(internals, internals._buffer[0] as Buffer);
+    if (rest !== undefined) {
+      internals._buffer[0] = rest;
+      internals._waitWindow = true;
+      internals._chunkcb = function drainLater(this: SftpInternals) {
+        this._chunkcb = undefined;
+        drain(this);
+      };
+      return;
+    }
+    internals._buffer.shift();
+  }
+}
+
+/** Writes what the window allows, in channel-packet-sized pieces; returns what is left. */
+function writeWithinWindow(internals: SftpInternals, packet: Buffer): Buffer | undefined {
+  const { outgoing } = internals;
+  let at = 0;
+  while (at < packet.length && outgoing.window > 0) {
+    const length = Math.min(packet.length - at, outgoing.window, outgoing.packetSize);
+    outgoing.window -= length;
+    internals._protocol.channelData(outgoing.id, packet.subarray(at, at + length));
+    at += length;
+  }
+  return at < packet.length ? packet.subarray(at) : undefined;
+}
+
+/** uint32 length, byte type, then the body, as every SFTP packet is framed. */
+export function framePacket(type: number, body: Buffer): Buffer {
+  const packet = Buffer.allocUnsafe(5 + body.length);
+  packet.writeUInt32BE(1 + body.length, 0);
+  packet[4] = type;
+  body.copy(packet, 5);
+  return packet;
+}
+
+export function sshString(text: string | Buffer): Buffer {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  const length = Buffer.allocUnsafe(4);
+  length.writeUInt32BE(bytes.length, 0);
+  return Buffer.concat([length, bytes]);
+}
+
+export function uint32(value: number): Buffer {
+  const bytes = Buffer.allocUnsafe(4);
+  bytes.writeUInt32BE(value, 0);
+  return bytes;
+}
+
+export function uint64(value: number | bigint): Buffer {
+  const bytes = Buffer.allocUnsafe(8);
+  bytes.writeBigUInt64BE(BigInt(value), 0);
+  return bytes;
+}
+
+/** Reads SSH strings and integers from an EXTENDED request's data; undefined when short. */
+export class PacketReader {
+  private at = 0;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  string(): Buffer | undefined {
+    if (this.at + 4 > this.bytes.length) return undefined;
+    const length = this.bytes.readUInt32BE(this.at);
+    if (this.at + 4 + length > this.bytes.length) return undefined;
+    const value = this.bytes.subarray(this.at + 4, this.at + 4 + length);
+    this.at += 4 + length;
+    return value;
+  }
+}

@@ -1,0 +1,170 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+
+import winston from 'winston';
+
+import type { Config } from '../../config/load.js';
+import { configSchema, type ConfigInput } from '../../config/schema.js';
+import { hashPassword } from '../../core/password.js';
+import { LocalDiskStorage } from '../../core/storage/local-disk.js';
+import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
+
+const run = promisify(execFile);
+
+/** Debian's python3, which has paramiko; the pyenv one first on PATH does not. */
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+export const CLIENT_ID = 'acme';
+export const CLIENT_PASSWORD = 'correct horse battery staple';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface HarnessOptions {
+  /** Extra keys merged into the configuration (limits, more clients). */
+  config?: Partial<ConfigInput>;
+}
+
+/**
+ * One gateway in-process on 127.0.0.1 with a random port, a temporary data folder, local
+ * storage, a client `acme` with an Ed25519 key pair (made with ssh-keygen) and a password,
+ * and a known_hosts file pinning the gateway's host keys.
+ */
+export class GatewayHarness {
+  gateway!: RunningGateway;
+  readonly inboxEvents: { clientId: string; path: string }[] = [];
+  readonly logLines: string[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly config: Config,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-gateway-'));
+    const keyFile = join(dir, 'client_key');
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'acme@test', '-f', keyFile]);
+    const publicKey = (await readFile(`${keyFile}.pub`, 'utf8')).trim();
+
+    const parsed = configSchema.parse({
+      listen: '127.0.0.1:0',
+      dataDir: join(dir, 'data'),
+      tokenKeyFile: join(dir, 'token.key'),
+      clients: [{ id: CLIENT_ID, password: await hashPassword(CLIENT_PASSWORD), publicKeys: [publicKey], profile: 'test' }],
+      ...options.config,
+    });
+    const config: Config = { ...parsed, file: join(dir, 'airlock.yaml'), profiles: {} };
+    const harness = new GatewayHarness(dir, config);
+    await harness.startGateway();
+    return harness;
+  }
+
+  get port(): number {
+    return this.gateway.port;
+  }
+
+  get keyFile(): string {
+    return join(this.dir, 'client_key');
+  }
+
+  get knownHostsFile(): string {
+    return join(this.dir, 'known_hosts');
+  }
+
+  get storageRoot(): string {
+    return join(this.config.dataDir, 'storage');
+  }
+
+  /** Where a client path such as `inbox/a.csv` lives on disk. */
+  diskPath(clientPath: string, clientId = CLIENT_ID): string {
+    return join(this.storageRoot, 'clients', clientId, clientPath);
+  }
+
+  /** Stops the gateway and starts it again on the same data folder (and a new port). */
+  async restart(): Promise<void> {
+    await this.gateway.close();
+    await this.startGateway();
+  }
+
+  /** Runs `sftp -b` with the given batch lines as client acme, key login, host key pinned. */
+  async sftpBatch(lines: string[], extraArgs: string[] = []): Promise<CommandResult> {
+    const batchFile = join(this.dir, `batch-${Date.now()}-${Math.random().toString(16).slice(2)}`);
+    await writeFile(batchFile, `${lines.join('\n')}\n`);
+    return runCommand('sftp', [
+      '-F', '/dev/null', '-b', batchFile, '-P', String(this.port), '-i', this.keyFile,
+      '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
+      '-o', `UserKnownHostsFile=${this.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null',
+      ...extraArgs, `${CLIENT_ID}@127.0.0.1`,
+    ]);
+  }
+
+  /** Runs test/integration/clients/NAME.py with Debian's python3: host, port and then `args`. */
+  async python(script: string, args: string[] = []): Promise<CommandResult> {
+    const path = join(import.meta.dirname, '..', 'integration', 'clients', script);
+    return runCommand(SYSTEM_PYTHON, [path, '127.0.0.1', String(this.port), this.knownHostsFile, ...args]);
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async startGateway(): Promise<void> {
+    const log = winston.createLogger({
+      level: 'debug',
+      format: winston.format.json(),
+      transports: [new winston.transports.Stream({ stream: lineCollector(this.logLines) })],
+    });
+    this.gateway = await startGateway({
+      config: this.config,
+      storage: new LocalDiskStorage(this.storageRoot),
+      log,
+      onInboxChange: async (event) => {
+        this.inboxEvents.push(event);
+      },
+    });
+    await this.writeKnownHosts();
+  }
+
+  private async writeKnownHosts(): Promise<void> {
+    const folder = join(this.config.dataDir, 'host-keys');
+    const lines = await Promise.all(['ssh_host_ed25519_key.pub', 'ssh_host_rsa_key.pub'].map(async (file) => {
+      const [type, blob] = (await readFile(join(folder, file), 'utf8')).trim().split(/\s+/);
+      return `[127.0.0.1]:${this.port} ${type} ${blob}`;
+    }));
+    await writeFile(this.knownHostsFile, `${lines.join('\n')}\n`);
+  }
+
+  /** Log entries as parsed JSON objects. */
+  logEntries(): Record<string, unknown>[] {
+    return this.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+}
+
+function lineCollector(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
+      done();
+    },
+  });
+}
+
+export function runCommand(command: string, args: string[], input?: string): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
