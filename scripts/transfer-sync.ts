@@ -3,7 +3,6 @@ import {
   DeleteSshPublicKeyCommand,
   DescribeUserCommand,
   ImportSshPublicKeyCommand,
-  ListUsersCommand,
   TagResourceCommand,
   TransferClient,
   UpdateUserCommand,
@@ -13,12 +12,12 @@ import {
 import type { Config } from '../config/load.js';
 import type { ClientConfig, S3StorageConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
-import { bounded } from '../core/log.js';
 import { fingerprint, keyChanges, type PublicKey } from './transfer-keys.js';
+import { reportUsersOutsideConfig } from './transfer-other-users.js';
+import { act, describeAwsError, type SyncRun } from './transfer-run.js';
 import {
   desiredUser,
   missingTags,
-  transferUserName,
   userDifferences,
   type DesiredUser,
   type UserSettings,
@@ -35,14 +34,6 @@ export interface TransferSyncOptions {
 }
 
 type ClientOutcome = 'created' | 'updated' | 'up to date' | 'skipped' | 'failed';
-
-/** What every step of one run needs. */
-interface SyncRun {
-  readonly transfer: TransferClient;
-  readonly serverId: string;
-  readonly dryRun: boolean;
-  readonly out: (line: string) => void;
-}
 
 const SERVER_ID_PATTERN = /^s-[0-9a-f]{17}$/;
 
@@ -224,52 +215,6 @@ async function deleteKey(
   await act(run, `delete key ${stale.id} (${stale.label}) from user ${userName}`, () =>
     run.transfer.send(new DeleteSshPublicKeyCommand(request)),
   );
-}
-
-/** Prints the action, then carries it out unless this is a dry run. */
-async function act(run: SyncRun, line: string, send: () => Promise<unknown>): Promise<void> {
-  run.out(line);
-  if (!run.dryRun) await send();
-}
-
-/**
- * Users the configuration does not name are never changed: they may belong to another system on
- * the same server. Listing them is only a report, so a refusal to list is a note, not a failure.
- */
-async function reportUsersOutsideConfig(config: Config, run: SyncRun): Promise<void> {
-  const configured = new Set(
-    config.clients.map((client) => transferUserName(config.transferFamily, client.id)),
-  );
-  try {
-    for (const userName of await listUserNames(run)) {
-      if (!configured.has(userName)) run.out(`leave user ${userName}: not in the configuration`);
-    }
-  } catch (error) {
-    const unchecked = 'so users outside the configuration were not checked';
-    run.out(`note: cannot list the server's users, ${unchecked} (${describeAwsError(error)})`);
-  }
-}
-
-async function listUserNames(run: SyncRun): Promise<string[]> {
-  const userNames: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const request = { ServerId: run.serverId, MaxResults: 1000, NextToken: nextToken };
-    // The optional chaining covers a mocked client that answers nothing.
-    const page = await run.transfer.send(new ListUsersCommand(request));
-    for (const user of page?.Users ?? []) {
-      if (user.UserName !== undefined) userNames.push(user.UserName);
-    }
-    nextToken = page?.NextToken;
-  } while (nextToken !== undefined);
-  return userNames;
-}
-
-/** `AccessDeniedException: …`: the AWS error name first, for scripts and searches. */
-function describeAwsError(error: unknown): string {
-  if (!(error instanceof Error)) return bounded(String(error));
-  const firstLine = error.message.split('\n')[0] ?? '';
-  return bounded(error.name === 'Error' ? firstLine : `${error.name}: ${firstLine}`, 300);
 }
 
 function summary(outcomes: readonly ClientOutcome[], isDryRun: boolean): string {

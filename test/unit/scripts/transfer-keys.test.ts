@@ -33,7 +33,8 @@ describe('public keys for Transfer Family', () => {
   }
 
   it('treats a key with another comment as the same key', () => {
-    const changes = keyChanges([key(`${KEY_ONE} new-comment`)], [{ SshPublicKeyId: 'key-1', SshPublicKeyBody: `${KEY_ONE} old`, DateImported: new Date(0) }]);
+    const onServer = [{ SshPublicKeyId: 'key-1', SshPublicKeyBody: `${KEY_ONE} old`, DateImported: new Date(0) }];
+    const changes = keyChanges([key(`${KEY_ONE} new-comment`)], onServer);
     assert.deepEqual(changes, { toImport: [], toDelete: [] });
   });
 

@@ -32,7 +32,10 @@ import {
 // Mocking the class, not just the instance, means no Transfer client made anywhere in this file
 // can reach AWS, even one a code path makes by itself.
 const transferMock = mockClient(TransferClient);
-const transfer = new TransferClient({ region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const transfer = new TransferClient({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 
 const READ_COMMANDS = new Set(['DescribeUserCommand', 'ListUsersCommand']);
 
@@ -40,6 +43,8 @@ const ACME_MAPPINGS = [
   { Entry: '/inbox', Target: '/airlock-phi/prod/clients/acme/inbox', Type: 'DIRECTORY' },
   { Entry: '/outbox', Target: '/airlock-phi/prod/clients/acme/outbox', Type: 'DIRECTORY' },
 ];
+
+const ACME_LISTED = ['prod/clients/acme/inbox', 'prod/clients/acme/inbox/*', 'prod/clients/acme/outbox', 'prod/clients/acme/outbox/*'];
 
 const ACME_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -49,11 +54,7 @@ const ACME_POLICY = JSON.stringify({
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: 'arn:aws:s3:::airlock-phi',
-      Condition: {
-        StringLike: {
-          's3:prefix': ['prod/clients/acme/inbox', 'prod/clients/acme/inbox/*', 'prod/clients/acme/outbox', 'prod/clients/acme/outbox/*'],
-        },
-      },
+      Condition: { StringLike: { 's3:prefix': ACME_LISTED } },
     },
     {
       Sid: 'UploadToInbox',
@@ -76,7 +77,24 @@ const ACME_TAGS = [
 ];
 
 function notFound(userName: string): ResourceNotFoundException {
-  return new ResourceNotFoundException({ message: `Unknown user ${userName}`, Message: `Unknown user ${userName}`, Resource: userName, ResourceType: 'User', $metadata: {} });
+  const message = `Unknown user ${userName}`;
+  return new ResourceNotFoundException({ message, Message: message, Resource: userName, ResourceType: 'User', $metadata: {} });
+}
+
+function denied(action: string): AccessDeniedException {
+  return new AccessDeniedException({ message: `not authorized to perform transfer:${action}`, $metadata: {} });
+}
+
+function serverKey(id: string, body: string): { SshPublicKeyId: string; SshPublicKeyBody: string; DateImported: Date } {
+  return { SshPublicKeyId: id, SshPublicKeyBody: body, DateImported: new Date(0) };
+}
+
+function imported(body: string): { command: string; input: unknown } {
+  return { command: 'ImportSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyBody: body } };
+}
+
+function deleted(id: string): { command: string; input: unknown } {
+  return { command: 'DeleteSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyId: id } };
 }
 
 function existingAcme(overrides: Partial<DescribedUser> = {}): DescribedUser {
@@ -88,13 +106,16 @@ function existingAcme(overrides: Partial<DescribedUser> = {}): DescribedUser {
     HomeDirectoryMappings: ACME_MAPPINGS.map((mapping) => ({ ...mapping, Type: 'DIRECTORY' as const })),
     Policy: JSON.stringify(JSON.parse(ACME_POLICY), null, 2),
     Tags: ACME_TAGS,
-    SshPublicKeys: [{ SshPublicKeyId: 'key-0000000000000001', SshPublicKeyBody: `${KEY_ONE} old-laptop`, DateImported: new Date(0) }],
+    SshPublicKeys: [serverKey('key-0000000000000001', `${KEY_ONE} old-laptop`)],
     ...overrides,
   };
 }
 
 function sentCommands(): { command: string; input: unknown }[] {
-  return transferMock.calls().map((call) => ({ command: call.args[0].constructor.name, input: call.args[0].input }));
+  return transferMock.calls().map((call) => {
+    const command = call.args[0];
+    return { command: command.constructor.name, input: command.input };
+  });
 }
 
 function writeCommands(): { command: string; input: unknown }[] {
@@ -106,7 +127,8 @@ type ClientInput = Omit<NonNullable<ConfigInput['clients']>[number], 'profile'>;
 async function sync(clients: ClientInput[], dryRun = false): Promise<{ failed: number; lines: string[] }> {
   const lines: string[] = [];
   const config = testConfig({ clients: clients.map((client) => ({ ...client, profile: 'claims' })) });
-  const result = await runTransferSync({ config, serverId: SERVER_ID, dryRun, client: transfer, out: (line) => lines.push(line) });
+  const out = (line: string): number => lines.push(line);
+  const result = await runTransferSync({ config, serverId: SERVER_ID, dryRun, client: transfer, out });
   return { ...result, lines };
 }
 
@@ -135,8 +157,8 @@ describe('transfer sync', () => {
           Tags: ACME_TAGS,
         },
       },
-      { command: 'ImportSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyBody: `${KEY_ONE} acme@laptop` } },
-      { command: 'ImportSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyBody: KEY_TWO } },
+      imported(`${KEY_ONE} acme@laptop`),
+      imported(KEY_TWO),
     ]);
     assert.deepEqual(lines, [
       `sync for Transfer Family server ${SERVER_ID}`,
@@ -154,8 +176,8 @@ describe('transfer sync', () => {
         Role: 'arn:aws:iam::123456789012:role/old-role',
         Tags: [{ Key: 'airlock:client', Value: 'acme' }],
         SshPublicKeys: [
-          { SshPublicKeyId: 'key-0000000000000001', SshPublicKeyBody: `${KEY_ONE} old-laptop`, DateImported: new Date(0) },
-          { SshPublicKeyId: 'key-0000000000000003', SshPublicKeyBody: KEY_THREE, DateImported: new Date(0) },
+          serverKey('key-0000000000000001', `${KEY_ONE} old-laptop`),
+          serverKey('key-0000000000000003', KEY_THREE),
         ],
       }),
     });
@@ -179,8 +201,8 @@ describe('transfer sync', () => {
         command: 'TagResourceCommand',
         input: { Arn: existingAcme().Arn, Tags: [{ Key: 'team', Value: 'data-intake' }] },
       },
-      { command: 'ImportSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyBody: KEY_TWO } },
-      { command: 'DeleteSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyId: 'key-0000000000000003' } },
+      imported(KEY_TWO),
+      deleted('key-0000000000000003'),
     ]);
     assert.deepEqual(lines.slice(1, -1), [
       'update user airlock-acme for client acme: role',
@@ -222,7 +244,7 @@ describe('transfer sync', () => {
     await sync([{ id: 'acme', password: PASSWORD_HASH }]);
 
     assert.deepEqual(writeCommands(), [
-      { command: 'DeleteSshPublicKeyCommand', input: { ServerId: SERVER_ID, UserName: 'airlock-acme', SshPublicKeyId: 'key-0000000000000001' } },
+      deleted('key-0000000000000001'),
     ]);
   });
 
@@ -233,7 +255,13 @@ describe('transfer sync', () => {
       User: existingAcme({ UserName: 'airlock-globex', Role: 'arn:aws:iam::123456789012:role/old-role' }),
     });
     transferMock.on(DescribeUserCommand, { UserName: 'airlock-bob' }).rejects(notFound('airlock-bob'));
-    transferMock.on(ListUsersCommand).resolves({ ServerId: SERVER_ID, Users: [{ Arn: 'arn:x', UserName: 'airlock-globex' }, { Arn: 'arn:y', UserName: 'legacy-partner' }] });
+    transferMock.on(ListUsersCommand).resolves({
+      ServerId: SERVER_ID,
+      Users: [
+        { Arn: 'arn:aws:transfer:eu-west-1:123456789012:user/s-0123456789abcdef0/airlock-globex', UserName: 'airlock-globex' },
+        { Arn: 'arn:aws:transfer:eu-west-1:123456789012:user/s-0123456789abcdef0/legacy-partner', UserName: 'legacy-partner' },
+      ],
+    });
 
     const { failed, lines } = await sync(
       [
@@ -264,7 +292,7 @@ describe('transfer sync', () => {
   it('reports an AWS refusal for one client by its error name and still provisions the others', async () => {
     transferMock
       .on(DescribeUserCommand, { UserName: 'airlock-acme' })
-      .rejects(new AccessDeniedException({ message: 'not authorized to perform transfer:DescribeUser', $metadata: {} }));
+      .rejects(denied('DescribeUser'));
     transferMock.on(DescribeUserCommand, { UserName: 'airlock-globex' }).rejects(notFound('airlock-globex'));
 
     const { failed, lines } = await sync([
@@ -289,7 +317,7 @@ describe('transfer sync', () => {
   it('stops at the failed step of a client and reports it', async () => {
     transferMock.on(DescribeUserCommand).rejects(notFound('airlock-acme'));
     transferMock.on(CreateUserCommand).resolves({ ServerId: SERVER_ID, UserName: 'airlock-acme' });
-    transferMock.on(ImportSshPublicKeyCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform transfer:ImportSshPublicKey', $metadata: {} }));
+    transferMock.on(ImportSshPublicKeyCommand).rejects(denied('ImportSshPublicKey'));
 
     const { failed, lines } = await sync([{ id: 'acme', publicKeys: [KEY_ONE, KEY_TWO] }]);
 
@@ -303,7 +331,7 @@ describe('transfer sync', () => {
 
   it('notes that users outside the configuration were not checked when listing is refused', async () => {
     transferMock.on(DescribeUserCommand).resolves({ ServerId: SERVER_ID, User: existingAcme() });
-    transferMock.on(ListUsersCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform transfer:ListUsers', $metadata: {} }));
+    transferMock.on(ListUsersCommand).rejects(denied('ListUsers'));
 
     const { failed, lines } = await sync([{ id: 'acme', publicKeys: [KEY_ONE] }]);
 
@@ -319,13 +347,15 @@ describe('transfer sync', () => {
     const noRole = testConfig({ transferFamily: {} });
 
     for (const config of [local, noRole]) {
-      await assert.rejects(runTransferSync({ config, serverId: SERVER_ID, dryRun: true, client: transfer, out: () => {} }), ConfigError);
+      const run = runTransferSync({ config, serverId: SERVER_ID, dryRun: true, client: transfer, out: () => {} });
+      await assert.rejects(run, ConfigError);
     }
     assert.deepEqual(sentCommands(), []);
   });
 
   it('refuses a server id that is not one', async () => {
-    await assert.rejects(runTransferSync({ config: testConfig(), serverId: 'my-server', dryRun: true, client: transfer, out: () => {} }));
+    const config = testConfig();
+    await assert.rejects(runTransferSync({ config, serverId: 'my-server', dryRun: true, client: transfer, out: () => {} }));
     assert.deepEqual(sentCommands(), []);
   });
 });
