@@ -104,10 +104,18 @@ export class GatewayHarness {
     ]);
   }
 
-  /** Runs test/integration/clients/NAME.py with Debian's python3: host, port and then `args`. */
-  async python(script: string, args: string[] = []): Promise<CommandResult> {
-    const path = join(import.meta.dirname, '..', 'integration', 'clients', script);
-    return runCommand(SYSTEM_PYTHON, [path, '127.0.0.1', String(this.port), this.knownHostsFile, ...args]);
+  /**
+   * Runs a paramiko scenario of test/integration/clients/paramiko_client.py with Debian's
+   * python3, logging in as acme with the key pair, or with `password` when given.
+   */
+  async paramiko(scenario: string, args: string[] = [], login: { password?: string; user?: string } = {}): Promise<Record<string, unknown>> {
+    const script = join(import.meta.dirname, '..', 'integration', 'clients', 'paramiko_client.py');
+    const method = login.password === undefined ? ['key', this.keyFile] : ['password', login.password];
+    const result = await runCommand(SYSTEM_PYTHON, [
+      script, '127.0.0.1', String(this.port), this.knownHostsFile, login.user ?? CLIENT_ID, ...method, scenario, ...args,
+    ]);
+    if (result.code !== 0) throw new Error(`paramiko scenario ${scenario} failed: ${result.stderr}`);
+    return JSON.parse(result.stdout) as Record<string, unknown>;
   }
 
   async close(): Promise<void> {
