@@ -10,6 +10,7 @@ import winston from 'winston';
 import type { Config } from '../../config/load.js';
 import { configSchema, type ConfigInput } from '../../config/schema.js';
 import { hashPassword } from '../../core/password.js';
+import type { StorageBackend } from '../../core/storage/backend.js';
 import { LocalDiskStorage } from '../../core/storage/local-disk.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 
@@ -29,6 +30,10 @@ export interface CommandResult {
 export interface HarnessOptions {
   /** Extra keys merged into the configuration (limits, more clients). */
   config?: Partial<ConfigInput>;
+  /** Wraps the local storage, e.g. to watch or fail its calls. */
+  wrapStorage?: (storage: StorageBackend) => StorageBackend;
+  /** Replaces the listener that records inbox changes in `inboxEvents`. */
+  onInboxChange?: (event: { clientId: string; path: string }) => Promise<void>;
 }
 
 /**
@@ -44,6 +49,7 @@ export class GatewayHarness {
   private constructor(
     readonly dir: string,
     readonly config: Config,
+    private readonly options: HarnessOptions,
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
@@ -60,7 +66,7 @@ export class GatewayHarness {
       ...options.config,
     });
     const config: Config = { ...parsed, file: join(dir, 'airlock.yaml'), profiles: {} };
-    const harness = new GatewayHarness(dir, config);
+    const harness = new GatewayHarness(dir, config, options);
     await harness.startGateway();
     return harness;
   }
@@ -129,13 +135,14 @@ export class GatewayHarness {
       format: winston.format.json(),
       transports: [new winston.transports.Stream({ stream: lineCollector(this.logLines) })],
     });
+    const storage = new LocalDiskStorage(this.storageRoot);
     this.gateway = await startGateway({
       config: this.config,
-      storage: new LocalDiskStorage(this.storageRoot),
+      storage: this.options.wrapStorage?.(storage) ?? storage,
       log,
-      onInboxChange: async (event) => {
+      onInboxChange: this.options.onInboxChange ?? (async (event) => {
         this.inboxEvents.push(event);
-      },
+      }),
     });
     await this.writeKnownHosts();
   }
