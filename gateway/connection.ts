@@ -10,7 +10,7 @@ import type { Authenticator } from './authentication.js';
 import { ClientView } from './client-view.js';
 import { HandleTable } from './sftp/handle-table.js';
 import type { InboxChangeListener } from './sftp/sftp-context.js';
-import { serveSftp } from './sftp/sftp-session.js';
+import { serveSftp, type SessionActivity } from './sftp/sftp-session.js';
 
 export interface ConnectionDeps {
   config: Config;
@@ -89,20 +89,19 @@ function startSftp(
   serveSftp(context, foldersReady, idleTimer(limits.idleTimeoutMs, log, endConnection));
 }
 
-/** Returns the function that marks activity; after `idleMs` without any, the connection ends. */
-function idleTimer(idleMs: number, log: Logger, endConnection: () => void): () => void {
-  if (idleMs === 0) return () => {};
+/** Ends the connection after `idleMs` without an SFTP request; 0 turns this off. */
+function idleTimer(idleMs: number, log: Logger, endConnection: () => void): SessionActivity {
   let timer: NodeJS.Timeout | undefined;
-  const restart = (): void => {
+  const onRequest = (): void => {
+    if (idleMs === 0) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       log.info('idle connection closed', { idleMs });
       endConnection();
-    }, idleMs);
-    timer.unref();
+    }, idleMs).unref();
   };
-  restart();
-  return restart;
+  onRequest();
+  return { onRequest, onClose: () => clearTimeout(timer) };
 }
 
 /** A shell or a command gets one clear line on stderr and exit status 1, then the channel ends. */

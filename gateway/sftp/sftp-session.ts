@@ -2,7 +2,7 @@ import type { Attributes, SFTPWrapper } from 'ssh2';
 
 import { bounded } from '../../core/log.js';
 import { relativeText } from '../client-path.js';
-import { refusal } from '../refusal.js';
+import { GatewayRefusal, refusal } from '../refusal.js';
 import { closeHandle, openFile } from './open-close.js';
 import { makeFolder, openFolder, readFolder, removeFolder } from './directory.js';
 import { extendedRequest } from './extended.js';
@@ -20,14 +20,14 @@ import { answerInitWithExtensions } from './version-reply.js';
  * concurrently with the others, and gets exactly one reply: its handler's, or the mapped status
  * of what the handler threw.
  */
-export function serveSftp(context: SftpContext, ready: Promise<void>, onActivity: () => void): void {
+export function serveSftp(context: SftpContext, ready: Promise<void>, activity: SessionActivity): void {
   const { sftp } = context;
   const queue = new ReplyQueue((error) => {
     context.log.error('reply could not be sent', { errorName: (error as Error)?.name });
   });
 
   const serve = (request: string, reqId: number, path: string | undefined, work: () => Promise<Reply>): void => {
-    onActivity();
+    activity.onRequest();
     const send = queue.reserve();
     ready
       .then(work)
@@ -39,8 +39,17 @@ export function serveSftp(context: SftpContext, ready: Promise<void>, onActivity
 
   // ssh2 does not close the channel when the client sends EOF; OpenSSH's client waits for it.
   sftp.on('end', () => sftp.end());
-  sftp.on('close', () => void releaseHandles(context));
+  sftp.on('close', () => {
+    activity.onClose();
+    void releaseHandles(context);
+  });
   sftp.on('error', (error: Error) => context.log.info('sftp session ended by protocol error', { errorName: error.name }));
+}
+
+/** Hears of each request and of the end of the session (the idle timer, for one). */
+export interface SessionActivity {
+  onRequest(): void;
+  onClose(): void;
 }
 
 type Serve = (request: string, reqId: number, path: string | undefined, work: () => Promise<Reply>) => void;
@@ -97,6 +106,9 @@ function statusReply(context: SftpContext, request: string, reqId: number, path:
   const fields = { request, path: path === undefined ? undefined : bounded(path), code: status.accessCode };
   if (status.accessCode === undefined || status.accessCode === 'INTERNAL' && !isRefusal(error)) {
     context.log.error('request failed', { ...fields, errorName: (error as Error)?.name });
+  } else if (status.accessCode === 'NOT_FOUND') {
+    // Clients probe for names before every upload; a missing name is routine, not a refusal.
+    context.log.debug('request found nothing', fields);
   } else {
     context.log.info('request refused', fields);
   }
@@ -104,7 +116,7 @@ function statusReply(context: SftpContext, request: string, reqId: number, path:
 }
 
 function isRefusal(error: unknown): boolean {
-  return (error as Error)?.name === 'GatewayRefusal';
+  return error instanceof GatewayRefusal;
 }
 
 /**

@@ -165,4 +165,27 @@ describe('OpenSSH sftp -b against the gateway', () => {
     const result = await harness.sftpBatch(['ls inbox']);
     assert.equal(result.code, 0, result.stderr);
   });
+
+  it('writes audit events with who, where, path, bytes and duration, and no file contents', async () => {
+    const local = join(harness.dir, 'patients.csv');
+    await writeFile(local, 'name\nSYNTHETIC-PATIENT-NAME\n');
+    const before = harness.logLines.length;
+
+    const result = await harness.sftpBatch([`put ${local} inbox/patients.csv`, `-put ${local} outbox/patients.csv`]);
+
+    assert.equal(result.code, 0, result.stderr);
+    const entries = harness.logEntries().slice(before);
+    const login = entries.find((entry) => entry.message === 'login succeeded');
+    const upload = entries.find((entry) => entry.message === 'upload completed');
+    const refusal = entries.find((entry) => entry.message === 'request refused');
+    assert.deepEqual(
+      { client: login?.client, method: login?.method, remoteAddress: login?.remoteAddress },
+      { client: 'acme', method: 'publickey', remoteAddress: '127.0.0.1' },
+    );
+    assert.deepEqual({ path: upload?.path, bytes: upload?.bytes, client: upload?.client }, { path: 'inbox/patients.csv', bytes: 28, client: 'acme' });
+    assert.equal(typeof upload?.durationMs, 'number');
+    assert.deepEqual({ request: refusal?.request, code: refusal?.code, level: refusal?.level }, { request: 'OPEN', code: 'DENIED', level: 'info' });
+    assert.ok(!harness.logLines.some((line) => line.includes('SYNTHETIC-PATIENT-NAME')));
+    assert.ok(!harness.logLines.some((line) => line.includes(harness.storageRoot)));
+  });
 });
