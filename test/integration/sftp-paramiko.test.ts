@@ -81,3 +81,24 @@ describe('paramiko against the gateway', () => {
     assert.deepEqual(failures.map((entry) => entry.client).sort(), ['acme', 'nobody']);
   });
 });
+
+describe('login lockout', () => {
+  let harness: GatewayHarness;
+
+  before(async () => {
+    harness = await GatewayHarness.start({ config: { limits: { loginFailuresBeforeLockout: 2 } } });
+  });
+  after(async () => {
+    await harness.close();
+  });
+
+  it('refuses even the right password after repeated failures', async () => {
+    await harness.paramiko('login-only', [], { password: 'guess one' });
+    await harness.paramiko('login-only', [], { password: 'guess two' });
+
+    const afterFailures = await harness.paramiko('login-only', [], { password: CLIENT_PASSWORD });
+
+    assert.deepEqual(afterFailures, { login: 'refused' });
+    assert.ok(harness.logEntries().some((entry) => entry.message === 'login refused during lockout' && entry.level === 'warn'));
+  });
+});
