@@ -12,12 +12,22 @@ interface SftpInternals {
   _waitWindow: boolean;
   _chunkcb: (() => void) | undefined;
   outgoing: { id: number; state: string; window: number; packetSize: number };
-  _protocol: { channelData(id: number, data: Buffer): void };
+  _protocol: { channelData(id: number, data: Buffer): void; exitStatus(id: number, status: number): void };
   push(data: Buffer | null): void;
 }
 
 export function internalsOf(sftp: SFTPWrapper): SftpInternals {
   return sftp as unknown as SftpInternals;
+}
+
+/**
+ * Sends the session's exit status, as OpenSSH's sshd does when its sftp-server exits. ssh2's
+ * SFTP object has no exit(); without a status the client's ssh exits with 255 and scp, which
+ * checks it, reports failure after a complete upload.
+ */
+export function sendExitStatus(sftp: SFTPWrapper, status: number): void {
+  const internals = internalsOf(sftp);
+  if (internals.outgoing.state === 'open') internals._protocol.exitStatus(internals.outgoing.id, status);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { SftpContext } from './sftp-context.js';
 import { statusOf } from './sftp-status.js';
 import { setHandleAttributes, setPathAttributes, statHandle, statPath } from './stat.js';
 import { realPath } from './real-path.js';
+import { sendExitStatus } from './raw-packets.js';
 import { answerInitWithExtensions } from './version-reply.js';
 
 /**
@@ -38,7 +39,10 @@ export function serveSftp(context: SftpContext, ready: Promise<void>, activity: 
   registerRequests(sftp, context, serve);
 
   // ssh2 does not close the channel when the client sends EOF; OpenSSH's client waits for it.
-  sftp.on('end', () => sftp.end());
+  sftp.on('end', () => {
+    sendExitStatus(sftp, 0);
+    sftp.end();
+  });
   sftp.on('close', () => {
     activity.onClose();
     void releaseHandles(context);

@@ -188,4 +188,20 @@ describe('OpenSSH sftp -b against the gateway', () => {
     assert.ok(!harness.logLines.some((line) => line.includes('SYNTHETIC-PATIENT-NAME')));
     assert.ok(!harness.logLines.some((line) => line.includes(harness.storageRoot)));
   });
+
+  it('takes an upload from scp, which speaks SFTP in OpenSSH 9', async () => {
+    const local = join(harness.dir, 'scp.bin');
+    const bytes = randomBytes(300_000);
+    await writeFile(local, bytes);
+
+    const result = await runCommand('scp', [
+      '-F', '/dev/null', '-p', '-P', String(harness.port), '-i', harness.keyFile, '-o', 'IdentitiesOnly=yes',
+      '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${harness.knownHostsFile}`, local, 'acme@127.0.0.1:inbox/scp.bin',
+    ]);
+
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(await readFile(harness.diskPath('inbox/scp.bin')), bytes);
+    const [uploaded, original] = [await stat(harness.diskPath('inbox/scp.bin')), await stat(local)];
+    assert.equal(Math.floor(uploaded.mtimeMs / 1000), Math.floor(original.mtimeMs / 1000));
+  });
 });
