@@ -26,7 +26,9 @@ export class Authenticator {
   private readonly lockout: LoginLockout;
 
   /** Throws ConfigError naming every public key line that cannot be read. */
-  constructor(configFile: string, clients: readonly ClientConfig[], limits: LimitsConfig, private readonly log: Logger) {
+  constructor(
+  configFile: string, clients: readonly ClientConfig[], limits: LimitsConfig, private readonly log: Logger,
+) {
     const problems: string[] = [];
     clients.forEach((config, index) => {
       this.clients.set(config.id, { config, keys: parseKeys(config, `clients.${index}`, problems) });
@@ -37,7 +39,9 @@ export class Authenticator {
   }
 
   /** Answers one authentication attempt; `onLogin` hears of the client before ssh2 does. */
-  async decide(context: AuthContext, remoteAddress: string, onLogin: (client: ClientConfig) => void): Promise<void> {
+  async decide(
+  context: AuthContext, remoteAddress: string, onLogin: (client: ClientConfig) => void,
+): Promise<void> {
     const known = this.clients.get(context.username);
     const fields = { client: bounded(context.username, 64), remoteAddress, method: context.method };
 
@@ -87,7 +91,9 @@ async function checkPassword(known: KnownClient | undefined, password: string): 
  * yes or no, and a "no" is not a failed login, or a client holding several keys would lock
  * itself out. With a signature, it must verify against the stored key.
  */
-function checkPublicKey(known: KnownClient | undefined, context: AuthContext & { method: 'publickey' }): Outcome {
+function checkPublicKey(
+  known: KnownClient | undefined, context: AuthContext & { method: 'publickey' },
+): Outcome {
   const stored = known?.keys.find((key) => isSameKey(key, context.key.data));
   if (stored === undefined) return 'key-unknown';
   if (context.signature === undefined || context.blob === undefined) return 'key-acceptable';

@@ -23,7 +23,9 @@ export interface ConnectionDeps {
 const SFTP_ONLY = 'Airlock offers SFTP only: use an SFTP client (sftp, WinSCP, FileZilla).\r\n';
 
 /** One SSH connection: login, then SFTP sessions; everything else is refused at once. */
-export function serveConnection(connection: Connection, remoteAddress: string, deps: ConnectionDeps): void {
+export function serveConnection(
+  connection: Connection, remoteAddress: string, deps: ConnectionDeps,
+): void {
   const connectionId = randomUUID().slice(0, 8);
   let log = deps.log.child({ connectionId, remoteAddress });
   let client: ClientConfig | undefined;
@@ -50,11 +52,15 @@ export function serveConnection(connection: Connection, remoteAddress: string, d
     connection.on('request', (accept, reject, name) => refuse(log, `global request ${name}`, reject));
   });
 
-  connection.on('error', (error: Error) => log.info('connection error', { errorName: error.name, errorLevel: (error as { level?: string }).level }));
+  connection.on('error', (error: Error & { level?: string }) => {
+    log.info('connection error', { errorName: error.name, errorLevel: error.level });
+  });
   connection.on('close', () => log.debug('connection closed'));
 }
 
-function serveSession(session: Session, client: ClientConfig, log: Logger, deps: ConnectionDeps, endConnection: () => void): void {
+function serveSession(
+  session: Session, client: ClientConfig, log: Logger, deps: ConnectionDeps, endConnection: () => void,
+): void {
   session.on('pty', (_accept, reject) => refuse(log, 'pty', reject));
   session.on('x11', (_accept, reject) => refuse(log, 'x11', reject));
   session.on('auth-agent', (_accept, reject) => refuse(log, 'agent forwarding', reject));

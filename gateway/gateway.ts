@@ -49,6 +49,10 @@ const ALGORITHMS = {
   compress: ['none'],
 };
 
+// LIMITATION: ssh2 1.17 lists `server-sig-algs` with a missing comma, so `rsa-sha2-512` is not
+// advertised and RSA clients sign with rsa-sha2-256 (still SHA-2). Acceptable: Ed25519 is the
+// common case and rsa-sha2-256 is sound. Fix: an ssh2 release with the comma restored.
+
 /** Unauthenticated connections get this long to log in, so they cannot hold a slot forever. */
 const LOGIN_GRACE_MS = 60_000;
 
@@ -102,7 +106,9 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   };
 }
 
-function listen(listener: ReturnType<typeof createServer>, host: string, port: number): Promise<AddressInfo> {
+function listen(
+  listener: ReturnType<typeof createServer>, host: string, port: number,
+): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(port, host, () => {
@@ -113,7 +119,9 @@ function listen(listener: ReturnType<typeof createServer>, host: string, port: n
 }
 
 /** Stops accepting, then ends every open connection; open uploads are aborted by their sessions. */
-function closeListener(listener: ReturnType<typeof createServer>, sockets: Set<Socket>): Promise<void> {
+function closeListener(
+  listener: ReturnType<typeof createServer>, sockets: Set<Socket>,
+): Promise<void> {
   return new Promise((resolve) => {
     listener.close(() => resolve());
     for (const socket of sockets) socket.destroy();

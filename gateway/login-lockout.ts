@@ -31,7 +31,8 @@ export class LoginLockout {
     for (const key of [`address:${address}`, `client:${clientName}`]) {
       const record = this.failures.get(key);
       const isFresh = record !== undefined && nowMs - record.sinceMs <= this.lockoutMs;
-      this.failures.set(key, isFresh ? { count: record.count + 1, sinceMs: record.sinceMs } : { count: 1, sinceMs: nowMs });
+      const next = isFresh ? { count: record.count + 1, sinceMs: record.sinceMs } : { count: 1, sinceMs: nowMs };
+      this.failures.set(key, next);
     }
     this.forgetOldest();
   }

@@ -32,7 +32,9 @@ export function toAttributes(stat: EntryStat, access: Access): Attributes {
  * `drwxr-x--- 1 acme acme 4096 Mar 14 09:26 name`, with the year instead of the time for
  * dates more than half a year away, as ls prints them.
  */
-export function longName(name: string, stat: EntryStat, access: Access, owner: string, nowMs: number): string {
+export function longName(
+  name: string, stat: EntryStat, access: Access, owner: string, nowMs: number,
+): string {
   const attributes = toAttributes(stat, access);
   const type = stat.isDirectory ? 'd' : '-';
   const size = String(stat.size).padStart(12);

@@ -11,7 +11,9 @@ import { eofReply, okReply, type SftpContext } from './sftp-context.js';
 /** Entries per READDIR reply: small enough for one packet, large enough to list quickly. */
 const ENTRIES_PER_BATCH = 100;
 
-export async function openFolder(context: SftpContext, reqId: number, requested: string): Promise<Reply> {
+export async function openFolder(
+  context: SftpContext, reqId: number, requested: string,
+): Promise<Reply> {
   const checked = context.view.check('list', resolveClientPath(requested));
   const stat = await context.view.stat(checked);
   if (!stat.isDirectory) throw refusal('NOT_FOUND', 'not a folder');
@@ -31,7 +33,9 @@ export async function openFolder(context: SftpContext, reqId: number, requested:
 }
 
 /** READDIR: the next batch of names, `.` and `..` first, then EOF once all were sent (6.7). */
-export async function readFolder(context: SftpContext, reqId: number, handle: Buffer): Promise<Reply> {
+export async function readFolder(
+  context: SftpContext, reqId: number, handle: Buffer,
+): Promise<Reply> {
   const entry = context.handles.folder(handle);
   const batch = entry.previous.then(() => nextBatch(context, entry));
   entry.previous = batch.catch(() => undefined);
@@ -61,20 +65,25 @@ async function nextBatch(context: SftpContext, entry: OpenFolder): Promise<FileE
       entry.isDone = true;
       break;
     }
-    const childPath = [...entry.path.segments, next.value.name];
-    names.push(describe(next.value.name, next.value.stat, accessOf({ segments: childPath, text: `/${childPath.join('/')}` })));
+    const segments = [...entry.path.segments, next.value.name];
+    const access = accessOf({ segments, text: `/${segments.join('/')}` });
+    names.push(describe(next.value.name, next.value.stat, access));
   }
   return names;
 }
 
-export async function makeFolder(context: SftpContext, reqId: number, requested: string): Promise<Reply> {
+export async function makeFolder(
+  context: SftpContext, reqId: number, requested: string,
+): Promise<Reply> {
   const checked = context.view.check('mkdir', resolveClientPath(requested));
   await context.storage.mkdir(storageKey(checked.key));
   context.log.info('folder made', { path: relativeText(checked.path) });
   return okReply(context, reqId);
 }
 
-export async function removeFolder(context: SftpContext, reqId: number, requested: string): Promise<Reply> {
+export async function removeFolder(
+  context: SftpContext, reqId: number, requested: string,
+): Promise<Reply> {
   const checked = context.view.check('rmdir', resolveClientPath(requested));
   await context.storage.rmdir(storageKey(checked.key));
   context.log.info('folder removed', { path: relativeText(checked.path) });

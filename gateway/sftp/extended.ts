@@ -19,7 +19,9 @@ const MAX_NAME_BYTES = 255;
  * `hardlink@openssh.com` included (links could lead out of a folder's rules), is
  * OP_UNSUPPORTED.
  */
-export async function extendedRequest(context: SftpContext, reqId: number, name: string, body: Buffer | undefined): Promise<Reply> {
+export async function extendedRequest(
+  context: SftpContext, reqId: number, name: string, body: Buffer | undefined,
+): Promise<Reply> {
   const reader = new PacketReader(body ?? Buffer.alloc(0));
   switch (name) {
     case 'posix-rename@openssh.com': {
@@ -67,7 +69,9 @@ function limitsReport(context: SftpContext): Buffer {
  * upload there), because the storage interface has no sync of an open handle. Acceptable since
  * no upload counts as complete before CLOSE; fix: add `FileHandle.sync()` to the interface.
  */
-async function syncHandle(context: SftpContext, reqId: number, handle: Buffer | undefined): Promise<Reply> {
+async function syncHandle(
+  context: SftpContext, reqId: number, handle: Buffer | undefined,
+): Promise<Reply> {
   if (handle === undefined) throw refusal('BAD_REQUEST', 'bad request');
   const entry = context.handles.file(handle);
   await tracked(entry, Promise.allSettled(entry.inFlight));

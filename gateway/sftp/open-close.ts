@@ -1,10 +1,11 @@
+import ssh2 from 'ssh2';
+
 import type { OpenOptions } from '../../core/storage/backend.js';
 import { relativeText, resolveClientPath } from '../client-path.js';
 import { refusal } from '../refusal.js';
 import type { OpenFile } from './handle-table.js';
 import type { Reply } from './reply-queue.js';
 import { okReply, type SftpContext } from './sftp-context.js';
-import ssh2 from 'ssh2';
 
 const { OPEN_MODE } = ssh2.utils.sftp;
 
@@ -23,7 +24,9 @@ export function openOptionsOf(pflags: number): OpenOptions {
   };
 }
 
-export async function openFile(context: SftpContext, reqId: number, filename: string, pflags: number): Promise<Reply> {
+export async function openFile(
+  context: SftpContext, reqId: number, filename: string, pflags: number,
+): Promise<Reply> {
   const options = openOptionsOf(pflags);
   const changesFile = options.write || options.create || options.truncate;
   const checked = context.view.check(changesFile ? 'write' : 'read', resolveClientPath(filename));
@@ -45,7 +48,9 @@ export async function openFile(context: SftpContext, reqId: number, filename: st
   }
 }
 
-export async function closeHandle(context: SftpContext, reqId: number, handle: Buffer): Promise<Reply> {
+export async function closeHandle(
+  context: SftpContext, reqId: number, handle: Buffer,
+): Promise<Reply> {
   const entry = context.handles.take(handle);
   if (entry.kind === 'folder') {
     await entry.entries.return?.();

@@ -7,7 +7,9 @@ import { eofReply, MAX_TRANSFER_BYTES, okReply, type SftpContext } from './sftp-
  * READ at an offset: up to the asked length (capped at what limits@openssh.com reports), fewer
  * bytes near the end, and EOF only when the offset is at or past the end (6.4).
  */
-export async function readFile(context: SftpContext, reqId: number, handle: Buffer, offset: number, length: number): Promise<Reply> {
+export async function readFile(
+  context: SftpContext, reqId: number, handle: Buffer, offset: number, length: number,
+): Promise<Reply> {
   const entry = context.handles.file(handle);
   if (!entry.isReadable) throw refusal('DENIED', 'file is not open for reading');
 
@@ -19,10 +21,13 @@ export async function readFile(context: SftpContext, reqId: number, handle: Buff
 }
 
 /** WRITE lands its bytes at their offset like pwrite; answered once storage took them. */
-export async function writeFile(context: SftpContext, reqId: number, handle: Buffer, offset: number, bytes: Buffer): Promise<Reply> {
+export async function writeFile(
+  context: SftpContext, reqId: number, handle: Buffer, offset: number, bytes: Buffer,
+): Promise<Reply> {
   const entry = context.handles.file(handle);
   if (!entry.isWritable) throw refusal('DENIED', 'file is not open for writing');
-  if (offset + bytes.length > context.limits.maxFileBytes) throw refusal('NO_SPACE', 'file is larger than allowed');
+  const isTooLarge = offset + bytes.length > context.limits.maxFileBytes;
+  if (isTooLarge) throw refusal('NO_SPACE', 'file is larger than allowed');
 
   await tracked(entry, entry.file.write(offset, bytes));
   entry.bytesWritten += bytes.length;

@@ -5,7 +5,9 @@ import { notifyInboxChange } from './open-close.js';
 import type { Reply } from './reply-queue.js';
 import { okReply, type SftpContext } from './sftp-context.js';
 
-export async function removeFile(context: SftpContext, reqId: number, requested: string): Promise<Reply> {
+export async function removeFile(
+  context: SftpContext, reqId: number, requested: string,
+): Promise<Reply> {
   const checked = context.view.check('remove', resolveClientPath(requested));
   await context.storage.remove(storageKey(checked.key));
   context.log.info('file deleted', { path: relativeText(checked.path) });

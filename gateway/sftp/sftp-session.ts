@@ -17,11 +17,14 @@ import { sendExitStatus } from './raw-packets.js';
 import { answerInitWithExtensions } from './version-reply.js';
 
 /**
- * Serves one SFTP channel; requests wait for `ready` (the client's folders exist). Every request takes its place in the reply queue as it arrives, runs
+ * Serves one SFTP channel; requests wait for `ready` (the client's folders exist). Every
+ * request takes its place in the reply queue as it arrives, runs
  * concurrently with the others, and gets exactly one reply: its handler's, or the mapped status
  * of what the handler threw.
  */
-export function serveSftp(context: SftpContext, ready: Promise<void>, activity: SessionActivity): void {
+export function serveSftp(
+  context: SftpContext, ready: Promise<void>, activity: SessionActivity,
+): void {
   const { sftp } = context;
   const queue = new ReplyQueue((error) => {
     context.log.error('reply could not be sent', { errorName: (error as Error)?.name });
@@ -47,7 +50,9 @@ export function serveSftp(context: SftpContext, ready: Promise<void>, activity: 
     activity.onClose();
     void releaseHandles(context);
   });
-  sftp.on('error', (error: Error) => context.log.info('sftp session ended by protocol error', { errorName: error.name }));
+  sftp.on('error', (error: Error) => {
+    context.log.info('sftp session ended by protocol error', { errorName: error.name });
+  });
 }
 
 /** Hears of each request and of the end of the session (the idle timer, for one). */
@@ -105,7 +110,9 @@ async function refuseLinks(): Promise<Reply> {
 }
 
 /** Turns what a handler threw into its one STATUS reply, and says so in the audit log. */
-function statusReply(context: SftpContext, request: string, reqId: number, path: string | undefined, error: unknown): Reply {
+function statusReply(
+  context: SftpContext, request: string, reqId: number, path: string | undefined, error: unknown,
+): Reply {
   const status = statusOf(error);
   const fields = { request, path: path === undefined ? undefined : bounded(path), code: status.accessCode };
   if (status.accessCode === undefined || status.accessCode === 'INTERNAL' && !isRefusal(error)) {

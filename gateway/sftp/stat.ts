@@ -11,13 +11,17 @@ import { notifyInboxChange } from './open-close.js';
 import { okReply, type SftpContext } from './sftp-context.js';
 
 /** STAT and LSTAT answer alike: clients never see links (SYMLINK is refused, planted ones hidden). */
-export async function statPath(context: SftpContext, reqId: number, requested: string): Promise<Reply> {
+export async function statPath(
+  context: SftpContext, reqId: number, requested: string,
+): Promise<Reply> {
   const checked = context.view.check('stat', resolveClientPath(requested));
   const attributes = toAttributes(await context.view.stat(checked), accessOf(checked.path));
   return () => context.sftp.attrs(reqId, attributes);
 }
 
-export async function statHandle(context: SftpContext, reqId: number, handle: Buffer): Promise<Reply> {
+export async function statHandle(
+  context: SftpContext, reqId: number, handle: Buffer,
+): Promise<Reply> {
   const entry = context.handles.any(handle);
   const stat = entry.kind === 'file'
     ? await tracked(entry, entry.file.stat())
@@ -30,7 +34,9 @@ export async function statHandle(context: SftpContext, reqId: number, handle: Bu
  * SETSTAT (6.9): times are kept and reported back; a size truncates (scp sends one); mode,
  * owner and group are accepted and ignored, since the permission table, not bits, decides.
  */
-export async function setPathAttributes(context: SftpContext, reqId: number, requested: string, attrs: Partial<Attributes>): Promise<Reply> {
+export async function setPathAttributes(
+  context: SftpContext, reqId: number, requested: string, attrs: Partial<Attributes>,
+): Promise<Reply> {
   const path = resolveClientPath(requested);
   const checked = context.view.check('stat', path);
   await context.view.stat(checked);
@@ -43,7 +49,9 @@ export async function setPathAttributes(context: SftpContext, reqId: number, req
   return okReply(context, reqId);
 }
 
-export async function setHandleAttributes(context: SftpContext, reqId: number, handle: Buffer, attrs: Partial<Attributes>): Promise<Reply> {
+export async function setHandleAttributes(
+  context: SftpContext, reqId: number, handle: Buffer, attrs: Partial<Attributes>,
+): Promise<Reply> {
   const entry = context.handles.file(handle);
 
   if (attrs.size !== undefined) {
@@ -58,7 +66,9 @@ export async function setHandleAttributes(context: SftpContext, reqId: number, h
   return okReply(context, reqId);
 }
 
-async function truncatePath(context: SftpContext, checked: CheckedPath, size: number): Promise<void> {
+async function truncatePath(
+  context: SftpContext, checked: CheckedPath, size: number,
+): Promise<void> {
   const options = { read: false, write: true, append: false, create: false, truncate: false, exclusive: false };
   const file = await context.storage.open(storageKey(checked.key), options);
   try {
