@@ -14,17 +14,56 @@ const listenSchema = z
 
 const localStorageSchema = z.object({ type: z.literal('local') }).strict();
 
+const MIB = 1024 * 1024;
+
+/**
+ * Defaults of the S3 tuning keys. They are applied by the S3 backend rather than by the schema
+ * so that code building an S3 section by hand (tests, provisioning scripts) need not name them.
+ */
+export const S3_TUNING_DEFAULTS = {
+  uploadConcurrency: 4,
+  reorderWindowBytes: 32 * MIB,
+  readAheadBytes: 8 * MIB,
+  readBlockBytes: MIB,
+  multipartCopyAboveBytes: 5 * 1024 * MIB,
+  copyPartSizeBytes: 512 * MIB,
+  listTimes: 'metadata',
+  maxAttempts: 3,
+  connectTimeoutMs: 5000,
+} as const;
+
 const s3StorageSchema = z
   .object({
     type: z.literal('s3'),
     bucket: z.string().min(3),
-    prefix: z.string().default(''),
+    /** Every key lives under `PREFIX/`; leading and trailing slashes are ignored. */
+    prefix: z
+      .string()
+      .default('')
+      .refine((prefix) => !prefix.split('/').some((part) => part === '.' || part === '..'), 'no "." or ".." segment'),
     region: z.string().default('us-east-1'),
     endpoint: z.string().url().optional(),
     forcePathStyle: z.boolean().default(false),
     /** `WHEN_REQUIRED` for S3-compatible servers that reject streamed checksum trailers. */
     checksums: z.enum(['WHEN_SUPPORTED', 'WHEN_REQUIRED']).default('WHEN_SUPPORTED'),
-    partSizeBytes: z.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024),
+    partSizeBytes: z.number().int().min(5 * MIB).max(5 * 1024 * MIB).default(8 * MIB),
+    /** Parts of one upload sent at once; a client writing faster waits for their replies. */
+    uploadConcurrency: z.number().int().min(1).max(32).optional(),
+    /** How far past the contiguous end a pipelined client may write out of order. */
+    reorderWindowBytes: z.number().int().min(MIB).max(1024 * MIB).optional(),
+    /** Bytes fetched ahead of a sequential reader, in ranged GETs of `readBlockBytes`. */
+    readAheadBytes: z.number().int().min(0).max(256 * MIB).optional(),
+    readBlockBytes: z.number().int().min(64 * 1024).max(64 * MIB).optional(),
+    /** Objects from this size up are copied (rename) as parallel UploadPartCopy parts. */
+    multipartCopyAboveBytes: z.number().int().min(5 * MIB).max(5 * 1024 * MIB).optional(),
+    copyPartSizeBytes: z.number().int().min(5 * MIB).max(5 * 1024 * MIB).optional(),
+    /**
+     * Where listings take file times from: `metadata` asks HeadObject per file for the times a
+     * client set (exact, one request per file); `lastModified` uses what the listing carries.
+     */
+    listTimes: z.enum(['metadata', 'lastModified']).optional(),
+    maxAttempts: z.number().int().min(1).max(10).optional(),
+    connectTimeoutMs: z.number().int().min(100).max(120_000).optional(),
   })
   .strict();
 
