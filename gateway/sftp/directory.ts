@@ -57,7 +57,7 @@ async function nextBatch(context: SftpContext, entry: OpenFolder): Promise<FileE
   if (!entry.hasSentDots) {
     entry.hasSentDots = true;
     const own = await context.view.stat(context.view.check('stat', entry.path));
-    names.push(describe('.', own, 'read-only'), describe('..', own, 'read-only'));
+    names.push(describe('.', own, accessOf(entry.path)), describe('..', own, 'read-only'));
   }
   while (!entry.isDone && names.length < ENTRIES_PER_BATCH) {
     const next = await entry.entries.next();
