@@ -75,7 +75,7 @@ mon_data = $folder/mon/\$name
 osd_data = $folder/osd/\$id
 osd_objectstore = $objectstore
 memstore_device_bytes = $store_bytes
-bluestore_block_path = $folder/osd/\$id/block
+bluestore_block_path = $folder/osd/\$id.block
 bluestore_block_create = true
 bluestore_block_size = $store_bytes
 osd_max_object_size = 1073741824
@@ -85,6 +85,9 @@ rgw_frontends = beast endpoint=127.0.0.1:$port
 rgw_data = $folder/rgw
 rgw_dns_name = 127.0.0.1
 CONF
+
+# A start that fails midway stops whatever it had started, so no daemon outlives it.
+trap '"$(dirname "$0")/stop.sh" "$folder"' EXIT
 
 ceph_cli() { ceph -c "$conf" -n client.admin --connect-timeout 10 "$@"; }
 
@@ -125,4 +128,5 @@ wait_for "radosgw" curl -sf -o /dev/null "http://127.0.0.1:$port/"
 radosgw-admin -c "$conf" -n client.admin user create --uid=airlock-test \
   --display-name="Airlock test" --access-key="$access_key" --secret="$secret_key" >/dev/null
 
+trap - EXIT
 echo "radosgw: http://127.0.0.1:$port ready (folder $folder, $objectstore)"
