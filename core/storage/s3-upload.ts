@@ -47,6 +47,7 @@ export class S3UploadHandle implements FileHandle {
   private baseSize: number | undefined;
   private hasChanged: boolean;
   private isOpen = true;
+  private closing?: Promise<void>;
   private times?: Times;
   private timesSentWithUpload = false;
   private lastWriteMs = Date.now();
@@ -101,10 +102,23 @@ export class S3UploadHandle implements FileHandle {
   }
 
   /** Resolves once the object is complete in S3; rejects, keeping nothing, if S3 refused it. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.isOpen = false;
+    this.closing ??= this.finishOnce();
+    return this.closing;
+  }
+
+  /** The client went away: drop the parts; a file that existed keeps its old bytes. */
+  abort(): Promise<void> {
+    this.isOpen = false;
+    this.failure ??= new AirlockError('BAD_REQUEST', 'upload abandoned');
+    this.closing ??= this.discardOnce();
+    return this.closing.catch(() => undefined);
+  }
+
+  private async finishOnce(): Promise<void> {
     try {
-      await this.queue.catch(() => undefined);
+      await this.queue;
       if (this.failure !== undefined) throw this.failure;
       if (this.hasChanged) await this.finish();
       if (this.times !== undefined && !this.timesSentWithUpload) {
@@ -118,11 +132,9 @@ export class S3UploadHandle implements FileHandle {
     }
   }
 
-  async abort(): Promise<void> {
-    this.isOpen = false;
-    this.failure ??= new AirlockError('BAD_REQUEST', 'upload abandoned');
+  private async discardOnce(): Promise<void> {
     try {
-      await this.queue.catch(() => undefined);
+      await this.queue;
       await this.discard();
     } finally {
       this.target.onSettled();
@@ -131,8 +143,9 @@ export class S3UploadHandle implements FileHandle {
 
   /** Runs one request after the ones before it; a failed request fails the whole upload. */
   private inOrder(step: () => Promise<void>): Promise<void> {
+    // Checked on arrival: requests sent before CLOSE still land, ones after it are refused.
+    if (!this.isOpen) return Promise.reject(new AirlockError('BAD_REQUEST', 'file is closed'));
     const run = this.queue.then(async () => {
-      if (!this.isOpen) throw new AirlockError('BAD_REQUEST', 'file is closed');
       if (this.failure !== undefined) throw this.failure;
       try {
         await step();

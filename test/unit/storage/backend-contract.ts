@@ -176,6 +176,15 @@ export function describeBackendContract(name: string, makeTarget: () => Promise<
         assert.ok((await readAll(storage, 'pipelined.bin')).equals(body));
       });
 
+      it('lands writes sent before CLOSE even when CLOSE comes before their replies', async () => {
+        const body = randomBytes(256 * 1024);
+        const handle = await storage.open('eager.bin', FOR_NEW_FILE);
+        const writes = [0, 1, 2, 3].map((index) => handle.write(index * 65536, body.subarray(index * 65536, (index + 1) * 65536)));
+        await handle.close();
+        await Promise.all(writes);
+        assert.ok((await readAll(storage, 'eager.bin')).equals(body));
+      });
+
       it('reads at any offset, short near the end and empty past it', async () => {
         const body = randomBytes(3000);
         await writeFile(storage, 'sample.bin', body);
