@@ -14,12 +14,14 @@ import { S3DownloadHandle } from './s3-download.js';
 import {
   fromS3Error, isConditionalConflict, isMissing, isPreconditionFailed, s3Translated,
 } from './s3-errors.js';
-import { folderEntries, hasAnyObject, hasEntries, listPages, walkFiles, withLimit, type ListingContext } from './s3-listing.js';
+import {
+  folderEntries, hasAnyObject, hasEntries, listPages, walkFiles, withLimit, type ListingContext,
+} from './s3-listing.js';
 import {
   createS3Client, fileStat, folderStat, S3Location, timesMetadata, withS3Defaults, type S3Settings,
 } from './s3-location.js';
 import { S3UploadHandle } from './s3-upload.js';
-import { checkedKey, parentKey } from './storage-key.js';
+import { baseName, checkedKey, parentKey } from './storage-key.js';
 
 interface HeadResult {
   stat: EntryStat;
@@ -201,7 +203,8 @@ export class S3Storage implements StorageBackend {
 
   async readRecord(key: StorageKey): Promise<VersionedRecord | undefined> {
     try {
-      const found = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.location.objectKey(key) }));
+      const request = { Bucket: this.location.bucket, Key: this.location.objectKey(key) };
+      const found = await this.client.send(new GetObjectCommand(request));
       const body = Buffer.from((await found.Body?.transformToByteArray()) ?? []);
       if (found.ETag === undefined) throw new AirlockError('INTERNAL', 'storage gave no ETag');
       return { body, version: found.ETag };
@@ -278,7 +281,9 @@ export class S3Storage implements StorageBackend {
 
   private uploadsIn(folder: StorageKey): Map<string, S3UploadHandle> {
     const found = new Map<string, S3UploadHandle>();
-    for (const [key, upload] of this.uploads) if (parentKey(key) === folder) found.set(key.slice(folder.length + (folder === '' ? 0 : 1)), upload);
+    for (const [key, upload] of this.uploads) {
+      if (parentKey(key) === folder) found.set(baseName(key), upload);
+    }
     return found;
   }
 
