@@ -72,7 +72,8 @@ async function announceInboxChange(
 async function createStorage(config: Config, log: Logger): Promise<StorageBackend> {
   if (config.storage.type === 'local') return new LocalDiskStorage(config.dataDir);
   const { S3Storage } = await import('../core/storage/s3.js');
-  return new S3Storage(config.storage, log);
+  log.info('storage', { type: 's3', bucket: config.storage.bucket, prefix: config.storage.prefix });
+  return new S3Storage(config.storage);
 }
 
 function stopOnSignal(running: Stoppable[], storage: StorageBackend, log: Logger): void {

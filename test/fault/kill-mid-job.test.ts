@@ -21,11 +21,12 @@ async function writeLargeUpload(path: string): Promise<void> {
   await once(out, 'finish');
 }
 
-const killPoints: { name: string; match: (entry: LogEntry) => boolean }[] = [
-  { name: 'when the job has just started', match: (entry) => entry.message === 'job started' },
-  { name: 'while the result is being written', match: (entry) => entry.message === 'deidentifying' },
-  { name: 'after the result, before the report', match: (entry) => entry.message === 'result published' },
-  { name: 'after the report, before clean-up', match: (entry) => entry.message === 'claim marked published' },
+/** Where to kill, and the step the killed process must not have reached (so the kill was mid-job). */
+const killPoints: { name: string; match: (entry: LogEntry) => boolean; notReached: string }[] = [
+  { name: 'when the job has just started', match: (entry) => entry.message === 'job started', notReached: 'result published' },
+  { name: 'while the result is being written', match: (entry) => entry.message === 'deidentifying', notReached: 'result published' },
+  { name: 'after the result, before the report', match: (entry) => entry.message === 'result published', notReached: 'job finished' },
+  { name: 'after the report, before clean-up', match: (entry) => entry.message === 'claim marked published', notReached: 'job finished' },
 ];
 
 describe('a processor killed with SIGKILL mid-job, then restarted', () => {
@@ -55,6 +56,7 @@ describe('a processor killed with SIGKILL mid-job, then restarted', () => {
       writeFileSync(join(inbox, `${name}.done`), '');
       await first.waitForLog(point.match, 60_000);
       await first.kill();
+      assert.equal(first.logs.some((entry) => entry.message === point.notReached), false, 'the kill landed mid-job');
 
       const second = new AirlockProcess(installation.configFile);
       second.start('processor');

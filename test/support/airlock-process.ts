@@ -42,7 +42,8 @@ export class AirlockProcess {
     const seen = this.logs.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching log entry within ${timeoutMs} ms`)), timeoutMs);
+      const recent = (): string => this.logs.slice(-8).map((entry) => JSON.stringify(entry)).join('\n');
+      const timer = setTimeout(() => reject(new Error(`no matching log entry within ${timeoutMs} ms; last lines:\n${recent()}`)), timeoutMs);
       this.waiters.push({ match, resolve: (entry) => { clearTimeout(timer); resolve(entry); } });
     });
   }
