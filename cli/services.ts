@@ -1,6 +1,7 @@
 import type { Config } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import { ensureClientFolders } from '../core/client-folders.js';
+import { readLinkageSecrets } from '../core/deid/linkage/index.js';
 import { clientKey, noticeKey } from '../core/layout.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { StorageBackend } from '../core/storage/backend.js';
@@ -29,6 +30,7 @@ export async function runServices(configFile: string, role: ServiceRole): Promis
 
   if (config.createTokenKey && createTokenKeyFile(config.tokenKeyFile)) log.warn('token key created', { file: config.tokenKeyFile });
   const tokenKey = role === 'gateway' ? undefined : readTokenKey(config.tokenKeyFile);
+  if (role !== 'gateway') checkLinkageSecrets(config);
 
   const storage = await createStorage(config, log);
   await ensureClientFolders(storage, config.clients.map((client) => client.id));
@@ -67,6 +69,13 @@ async function announceInboxChange(
 
   if (storage.kind !== 'local') await storage.publish(noticeKey(marker.clientId, baseName(marker.markerKey)), Buffer.alloc(0));
   processor?.notify(key);
+}
+
+/** Each job reads its profile's linkage secrets afresh; a missing one stops start-up instead. */
+function checkLinkageSecrets(config: Config): void {
+  for (const profile of Object.values(config.profiles)) {
+    if (profile.linkage !== undefined) readLinkageSecrets(profile.linkage, '/');
+  }
 }
 
 async function createStorage(config: Config, log: Logger): Promise<StorageBackend> {

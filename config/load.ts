@@ -68,7 +68,7 @@ function withResolvedPaths(config: ParsedConfig, file: string): Config {
   const base = dirname(file);
   const fromFile = (path: string): string => (isAbsolute(path) ? path : resolve(base, path));
   const profiles = Object.fromEntries(
-    Object.entries(config.profiles).map(([name, profile]) => [name, { ...profile, name }]),
+    Object.entries(config.profiles).map(([name, profile]) => [name, { ...profile, name, linkage: withLinkagePaths(profile.linkage, fromFile) }]),
   );
 
   return {
@@ -79,6 +79,12 @@ function withResolvedPaths(config: ParsedConfig, file: string): Config {
     log: { ...config.log, file: config.log.file === undefined ? undefined : fromFile(config.log.file) },
     profiles,
   };
+}
+
+function withLinkagePaths(linkage: Profile['linkage'], fromFile: (path: string) => string): Profile['linkage'] {
+  if (linkage === undefined) return undefined;
+  const { encryptionKeyFile } = linkage;
+  return { ...linkage, secretFile: fromFile(linkage.secretFile), ...(encryptionKeyFile === undefined ? {} : { encryptionKeyFile: fromFile(encryptionKeyFile) }) };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -10,6 +10,7 @@ import type { ColumnReport } from './column-plan.js';
 import { CsvRecordStream } from './csv-record-stream.js';
 import { readDate, type ReadDate } from './dates.js';
 import type { Profile } from './profile-schema.js';
+import { createLinkage, readLinkageSecrets, type Linkage, type LinkageSecrets } from './linkage/index.js';
 import { RowHandler } from './row-handler.js';
 import { Utf8Check } from './utf8-check.js';
 
@@ -19,6 +20,8 @@ export interface DeidOptions {
   /** The input's file name; a `.gz` ending means gzip in and gzip out. */
   inputName: string;
   onProgress?: (inputBytes: number) => void;
+  /** The profile's linkage secrets; read from its `linkage` files when absent. */
+  linkageSecrets?: LinkageSecrets;
 }
 
 export interface DeidStats {
@@ -41,7 +44,8 @@ export interface DeidStats {
 export async function deidentify(input: Readable, output: Writable, options: DeidOptions): Promise<DeidStats> {
   const { profile } = options;
   const isGzip = options.inputName.toLowerCase().endsWith('.gz');
-  const handler = new RowHandler(profile, { tokenKey: options.tokenKey, referenceDate: referenceDateOf(profile) });
+  const referenceDate = referenceDateOf(profile);
+  const handler = new RowHandler(profile, { tokenKey: options.tokenKey, referenceDate }, linkageOf(profile, options));
   const records = new CsvRecordStream(handler, {
     declaredDelimiter: profile.delimiter,
     maxRecordBytes: profile.maxRecordBytes,
@@ -108,6 +112,18 @@ function referenceDateOf(profile: Profile): ReadDate {
   const date = readDate(text);
   if (date === undefined) throw new AirlockError('BAD_VALUE', 'the profile referenceDate is not a date');
   return date;
+}
+
+/**
+ * The profile's linkage, its secrets read now (the configuration loader made their paths
+ * absolute) so that a rotated secret applies from the next job on. Linkage validates birth dates
+ * against "today": the profile's reference date when it has one.
+ */
+function linkageOf(profile: Profile, options: DeidOptions): Linkage | undefined {
+  if (profile.linkage === undefined) return undefined;
+  const secrets = options.linkageSecrets ?? readLinkageSecrets(profile.linkage, '/');
+  const today = profile.referenceDate === undefined ? new Date() : new Date(`${profile.referenceDate}T00:00:00Z`);
+  return createLinkage(profile.linkage, secrets, today);
 }
 
 function asJobError(error: unknown): AirlockError {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { columnSpecSchema, type ColumnAction, type ColumnSpec } from './action-schema.js';
+import { linkageSchema } from './linkage/index.js';
 import { safeHarborAction, safeHarborProblem } from './safe-harbor.js';
 
 export type { ActionName, ColumnAction } from './action-schema.js';
@@ -30,6 +31,8 @@ const profileObjectSchema = z
       .strict()
       .default({}),
     columns: z.record(z.string().min(1), columnSpecSchema),
+    /** Person-linkage tokens appended as new columns (docs/linkage.md). */
+    linkage: linkageSchema.optional(),
   })
   .strict();
 
@@ -62,9 +65,25 @@ function checkProfile(profile: ProfileObject, context: z.RefinementCtx): void {
   for (const column of profile.releaseGate.allow) {
     if (profile.columns[column] === undefined) problem(['releaseGate', 'allow'], `"${column}" is not a column of this profile`);
   }
+  checkLinkage(profile, problem);
   if (profile.referenceDate !== undefined && Number.isNaN(Date.parse(profile.referenceDate))) {
     problem(['referenceDate'], 'not a calendar date');
   }
+}
+
+/** Linkage reads named columns and appends its own: both must fit the profile's columns. */
+function checkLinkage(profile: ProfileObject, problem: (path: (string | number)[], message: string) => void): void {
+  if (profile.linkage === undefined) return;
+  for (const [field, column] of Object.entries(profile.linkage.fields)) {
+    const isNamed = column === undefined || profile.columns[column] !== undefined || profile.unknownColumns === 'drop';
+    if (!isNamed) problem(['linkage', 'fields', field], `"${column}" is not a column of this profile`);
+  }
+  profile.linkage.output.forEach((rule, index) => {
+    const spec = profile.columns[rule];
+    if (spec !== undefined && spec.action !== 'drop') {
+      problem(['linkage', 'output', index], `${rule} is also an output column of this profile`);
+    }
+  });
 }
 
 function resolvePreset(profile: ProfileObject): Omit<ProfileObject, 'columns'> & { columns: Record<string, ColumnAction> } {

@@ -5,7 +5,9 @@ import type { CsvDialect } from './csv-dialect.js';
 import type { RecordHandler } from './csv-record-stream.js';
 import { guardFormula } from './formula-guard.js';
 import type { Profile } from './profile-schema.js';
+import type { Linkage } from './linkage/index.js';
 import { ReleaseGate } from './release-gate.js';
+import { bounded } from '../log.js';
 
 export const MAX_REJECTED_LINES = 1000;
 
@@ -22,12 +24,14 @@ export class RowHandler implements RecordHandler {
   columns: ColumnReport[] = [];
   dialect: CsvDialect | undefined;
   private plan: ColumnPlan | undefined;
+  private linkageInputs: number[] = [];
   private gate: ReleaseGate | undefined;
   private inputNames: string[] = [];
 
   constructor(
     private readonly profile: Profile,
     private readonly context: Omit<ActionContext, 'columnIndex'>,
+    private readonly linkage?: Linkage,
   ) {}
 
   header(cells: string[], dialect: CsvDialect): string[] {
@@ -36,10 +40,13 @@ export class RowHandler implements RecordHandler {
     this.plan = planColumns(cells, this.profile, this.context);
     this.columns = this.plan.report;
 
-    const allowed = new Set(this.profile.releaseGate.allow);
-    const outputNames = this.plan.outputs.map((column) => column.name);
+    this.linkageInputs = this.linkageInputIndexes();
+
+    // Linkage tokens are keyed hashes in Base64, outside the shapes the gate looks for.
+    const allowed = new Set([...this.profile.releaseGate.allow, ...(this.linkage?.outputColumns ?? [])]);
+    const outputNames = [...this.plan.outputs.map((column) => column.name), ...(this.linkage?.outputColumns ?? [])];
     this.gate = new ReleaseGate(outputNames, outputNames.map((name) => !allowed.has(name)));
-    const header = this.plan.outputs.map((column) => cells[column.inputIndex] as string);
+    const header = [...this.plan.outputs.map((column) => cells[column.inputIndex] as string), ...(this.linkage?.outputColumns ?? [])];
     return this.isGuarded ? header.map(guardFormula) : header;
   }
 
@@ -52,6 +59,7 @@ export class RowHandler implements RecordHandler {
     if (cells.length !== plan.inputWidth) return this.ragged(cells, endLine);
 
     const row = this.transform(cells, plan, endLine);
+    if (this.linkage !== undefined) row.push(...this.linkageTokens(cells));
     (this.gate as ReleaseGate).check(row, () => startLine(cells, endLine));
     this.counts.rowsWritten += 1;
     return row;
@@ -64,6 +72,22 @@ export class RowHandler implements RecordHandler {
 
   columnName(index: number): string | undefined {
     return this.inputNames[index];
+  }
+
+  private linkageInputIndexes(): number[] {
+    if (this.linkage === undefined) return [];
+    return this.linkage.inputColumns.map((name) => {
+      const index = this.inputNames.indexOf(name);
+      if (index < 0) throw new AirlockError('MISSING_COLUMN', 'a column that linkage reads is not in the file', { line: 1, column: bounded(name, 100) });
+      return index;
+    });
+  }
+
+  private linkageTokens(cells: string[]): string[] {
+    const linkage = this.linkage as Linkage;
+    const indexes = this.linkageInputs;
+    const names = linkage.inputColumns;
+    return linkage.tokensFor((column) => cells[indexes[names.indexOf(column)] as number] ?? '');
   }
 
   private get isGuarded(): boolean {
