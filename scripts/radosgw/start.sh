@@ -10,7 +10,8 @@
 #   RADOSGW_STORE_BYTES   capacity of the store (default 4 GiB)
 #   RADOSGW_TIMEOUT_S     how long to wait for each daemon (default 60)
 #
-# Ceph 16 has no stand-alone mode; see /work/shared/S3-TESTING.md for why each setting is here.
+# Ceph 16 has no stand-alone mode, so this is the smallest real cluster: one monitor, one OSD,
+# pools of size one, every address on loopback, cephx kept on (radosgw hangs at start without it).
 set -euo pipefail
 
 if [[ $# -ne 4 ]]; then
