@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { profileSchema } from '../core/deid/profile-schema.js';
+import { algorithmsSchema, cidrSchema } from './security-schema.js';
 
 const listenSchema = z
   .string()
@@ -84,6 +85,11 @@ const clientSchema = z
     profile: z.string().min(1),
     markerSuffix: z.string().regex(/^\.[A-Za-z0-9._-]+$/).default('.done'),
     keepInputs: z.boolean().default(false),
+    /**
+     * Addresses this client may log in from (IPv4 or IPv6, single or CIDR); absent means any.
+     * A login from elsewhere is refused exactly like a wrong password.
+     */
+    allowFrom: z.array(cidrSchema).min(1).optional(),
   })
   .strict()
   .refine((client) => client.password !== undefined || client.publicKeys.length > 0, {
@@ -107,21 +113,51 @@ const processorSchema = z
   })
   .strict();
 
-/** Bounds on what one client can make the gateway hold; each can be raised per deployment. */
+/**
+ * Bounds on what one client or address can make the gateway hold; each can be raised per
+ * deployment. docs/security.md says what happens when each is reached.
+ */
 const limitsSchema = z
   .object({
     /** Files and folders one SFTP session may have open at once. */
     openHandlesPerSession: z.number().int().min(1).max(4096).default(64),
     /** Connections served at once; further ones are closed on arrival. */
     maxConnections: z.number().int().min(1).default(200),
+    /** Connections from one address at once, logged in or not; further ones are closed on arrival. */
+    connectionsPerAddress: z.number().int().min(1).default(20),
+    /** Logged-in connections of one client at once; a further one is told so and closed. */
+    sessionsPerClient: z.number().int().min(1).default(10),
+    /** A connection not logged in after this long is closed. */
+    authTimeoutMs: z.number().int().min(100).max(10 * 60 * 1000).default(30_000),
     /** A connection that sends no SFTP request for this long is closed; 0 keeps it open. */
     idleTimeoutMs: z.number().int().min(0).default(30 * 60 * 1000),
     /** The largest file a client may upload, in bytes. */
     maxFileBytes: z.number().int().min(1).default(1024 ** 4),
-    /** Failed logins from one address, or for one client name, before logins are refused. */
+    /** The largest SFTP packet accepted; a longer one ends the session (ssh2 caps it at 256 KiB). */
+    maxPacketBytes: z.number().int().min(34_000).max(256 * 1024).default(256 * 1024),
+    /**
+     * SFTP requests of one session received and not yet answered. At the limit the gateway stops
+     * granting the client SSH window, so a client writing faster than storage takes its bytes
+     * waits instead of filling the gateway's memory.
+     */
+    requestsInFlightPerSession: z.number().int().min(1).max(1024).default(64),
+    /** Failed logins for one client name before that name is banned (any address). */
     loginFailuresBeforeLockout: z.number().int().min(1).default(10),
-    /** How long such a lockout lasts. */
+    /** How long a first ban lasts; each further ban of the same name or address doubles it. */
     lockoutMs: z.number().int().min(0).default(15 * 60 * 1000),
+  })
+  .strict();
+
+/** Brute-force bans and SSH algorithms; see docs/security.md. */
+const securitySchema = z
+  .object({
+    /** Failed logins from one address (for any names) before that address is banned. */
+    addressFailuresBeforeBan: z.number().int().min(1).default(20),
+    /** The longest a ban grows to by doubling. */
+    maxBanMs: z.number().int().min(0).default(24 * 60 * 60 * 1000),
+    /** Addresses and CIDR ranges whose failures are logged but never banned (monitoring, NAT). */
+    neverBan: z.array(cidrSchema).default([]),
+    algorithms: algorithmsSchema.default({}),
   })
   .strict();
 
@@ -167,11 +203,14 @@ export const configSchema = z
     tokenKeyFile: z.string().min(1),
     /** Make a random token key on first start when the file is missing (the embedded default). */
     createTokenKey: z.boolean().default(false),
+    /** Printed on standard error once the gateway listens: how to log in, for demos. */
+    welcome: z.string().optional(),
     clients: z.array(clientSchema).default([]),
     profiles: z.record(z.string().min(1), profileSchema).default({}),
     processor: processorSchema.default({}),
     log: logSchema.default({}),
     limits: limitsSchema.default({}),
+    security: securitySchema.default({}),
     transferFamily: transferFamilySchema.default({}),
   })
   .strict();
@@ -183,4 +222,5 @@ export type S3StorageConfig = z.output<typeof s3StorageSchema>;
 export type ClientConfig = ParsedConfig['clients'][number];
 export type ProcessorConfig = ParsedConfig['processor'];
 export type LimitsConfig = ParsedConfig['limits'];
+export type SecurityConfig = ParsedConfig['security'];
 export type TransferFamilyConfig = ParsedConfig['transferFamily'];

@@ -2,17 +2,20 @@ import { timingSafeEqual } from 'node:crypto';
 
 import ssh2, { type AuthContext, type ParsedKey } from 'ssh2';
 
-import type { ClientConfig, LimitsConfig } from '../config/schema.js';
+import type { ClientConfig, LimitsConfig, SecurityConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bounded, type Logger } from '../core/log.js';
 import { dummyPasswordHash, verifyPassword } from '../core/password.js';
-import { LoginLockout } from './login-lockout.js';
+import { AddressList } from './address-list.js';
+import { LoginLockout, type Ban } from './login-lockout.js';
 
 const OFFERED_METHODS: AuthContext['method'][] = ['publickey', 'password'];
 
 interface KnownClient {
   config: ClientConfig;
   keys: ParsedKey[];
+  /** undefined when the client may log in from anywhere. */
+  allowFrom: AddressList | undefined;
 }
 
 /**
@@ -23,18 +26,24 @@ interface KnownClient {
  */
 export class Authenticator {
   private readonly clients = new Map<string, KnownClient>();
-  private readonly lockout: LoginLockout;
+  readonly lockout: LoginLockout;
 
   /** Throws ConfigError naming every public key line that cannot be read. */
   constructor(
-  configFile: string, clients: readonly ClientConfig[], limits: LimitsConfig, private readonly log: Logger,
-) {
+    configFile: string, clients: readonly ClientConfig[], limits: LimitsConfig,
+    security: SecurityConfig, private readonly log: Logger,
+  ) {
     const problems: string[] = [];
     clients.forEach((config, index) => {
-      this.clients.set(config.id, { config, keys: parseKeys(config, `clients.${index}`, problems) });
+      const keys = parseKeys(config, `clients.${index}`, problems);
+      const allowFrom = config.allowFrom === undefined ? undefined : new AddressList(config.allowFrom);
+      this.clients.set(config.id, { config, keys, allowFrom });
     });
     if (problems.length > 0) throw new ConfigError(configFile, problems);
-    this.lockout = new LoginLockout(limits.loginFailuresBeforeLockout, limits.lockoutMs);
+    this.lockout = new LoginLockout({
+      clientFailures: limits.loginFailuresBeforeLockout, addressFailures: security.addressFailuresBeforeBan,
+      firstBanMs: limits.lockoutMs, maxBanMs: security.maxBanMs, neverBan: security.neverBan,
+    });
     void dummyPasswordHash();
   }
 
@@ -49,15 +58,22 @@ export class Authenticator {
       context.reject(OFFERED_METHODS);
       return;
     }
-    if (this.lockout.isLocked(remoteAddress, context.username)) {
+    const isBanned = this.lockout.isAddressBanned(remoteAddress) || this.lockout.isClientBanned(context.username);
+    if (isBanned) {
       this.log.warn('login refused during lockout', fields);
       context.reject(OFFERED_METHODS);
       return;
     }
 
-    const outcome = context.method === 'password'
+    // A client outside its allow list gets the same work and answer as a wrong password.
+    const isAllowedHere = known?.allowFrom?.has(remoteAddress) ?? true;
+    const checked = context.method === 'password'
       ? await checkPassword(known, context.password)
       : checkPublicKey(known, context);
+    const outcome = isAllowedHere ? checked : refusedOutside(checked);
+    if (!isAllowedHere && checked !== 'key-unknown') {
+      this.log.warn('login refused from outside the allow list', fields);
+    }
     if (outcome === 'key-acceptable') {
       context.accept();
       return;
@@ -70,12 +86,26 @@ export class Authenticator {
       return;
     }
     if (outcome === 'failed') {
-      this.lockout.recordFailure(remoteAddress, context.username);
+      const bans = this.lockout.recordFailure(remoteAddress, context.username);
       this.log.info('login failed', fields);
+      for (const ban of bans) this.logBan(ban, fields);
     }
     context.reject(OFFERED_METHODS);
     return;
   }
+
+  private logBan(ban: Ban, fields: { client: string; remoteAddress: string }): void {
+    this.log.warn('login ban imposed', {
+      ...fields, bannedKind: ban.kind, durationMs: ban.durationMs, banCount: ban.banCount,
+    });
+  }
+}
+
+/** Outside its allow list a right password or signature counts as a wrong one. */
+function refusedOutside(outcome: Outcome): Outcome {
+  if (outcome === 'accepted') return 'failed';
+  if (outcome === 'key-acceptable') return 'key-unknown';
+  return outcome;
 }
 
 type Outcome = 'accepted' | 'failed' | 'key-acceptable' | 'key-unknown';

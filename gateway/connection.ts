@@ -8,6 +8,8 @@ import type { Logger } from '../core/log.js';
 import type { StorageBackend } from '../core/storage/backend.js';
 import type { Authenticator } from './authentication.js';
 import { ClientView } from './client-view.js';
+import type { ConcurrencyLimit } from './connection-limits.js';
+import { RequestFlow } from './request-flow.js';
 import { HandleTable } from './sftp/handle-table.js';
 import type { InboxChangeListener } from './sftp/sftp-context.js';
 import { serveSftp, type SessionActivity } from './sftp/sftp-session.js';
@@ -17,6 +19,8 @@ export interface ConnectionDeps {
   storage: StorageBackend;
   log: Logger;
   authenticator: Authenticator;
+  /** Logged-in connections per client id. */
+  clientSessions: ConcurrencyLimit;
   onInboxChange: InboxChangeListener | undefined;
 }
 
@@ -46,7 +50,17 @@ export function serveConnection(
     if (client === undefined) return connection.end();
     log = log.child({ client: client.id });
     const loggedIn = client;
-    connection.on('session', (accept) => serveSession(accept(), loggedIn, log, deps, () => connection.end()));
+    const releaseSlot = deps.clientSessions.tryTake(loggedIn.id);
+    if (releaseSlot === undefined) return refuseOverLimit(connection, log, deps.clientSessions.max);
+    connection.once('close', releaseSlot);
+
+    const idleLimit = idleTimer(deps.config.limits.idleTimeoutMs, log, () => connection.end());
+    connection.once('close', idleLimit.onClose);
+    connection.on('session', (accept) => {
+      // The connection's own idle timer stops once a session has one of its own.
+      idleLimit.onClose();
+      serveSession(accept(), loggedIn, log, deps, () => connection.end());
+    });
     connection.on('tcpip', (_accept, reject) => refuse(log, 'port forwarding', reject));
     connection.on('openssh.streamlocal', (_accept, reject) => refuse(log, 'socket forwarding', reject));
     connection.on('request', (accept, reject, name) => refuse(log, `global request ${name}`, reject));
@@ -91,8 +105,43 @@ function startSftp(
     sftp, clientId: client.id, view, storage: deps.storage, limits, log,
     handles: new HandleTable(limits.openHandlesPerSession), onInboxChange: deps.onInboxChange,
   };
+  const flow = new RequestFlow(sftp, limits.requestsInFlightPerSession, limits.maxPacketBytes);
+  const idle = idleTimer(limits.idleTimeoutMs, log, endConnection);
   log.debug('sftp session started');
-  serveSftp(context, foldersReady, idleTimer(limits.idleTimeoutMs, log, endConnection));
+  serveSftp(context, foldersReady, {
+    onRequest: () => {
+      idle.onRequest();
+      flow.onRequest();
+    },
+    onReplied: () => flow.onReplied(),
+    onClose: () => {
+      idle.onClose();
+      log.debug('sftp session ended', { peakRequestsInFlight: flow.peakInFlight });
+    },
+  });
+}
+
+const OVER_SESSION_LIMIT = 'Airlock: this client has too many connections open; close one and try again.\r\n';
+
+/**
+ * A client at its session limit: the login was right, so the client is told why in words on
+ * its first channel (OpenSSH's sftp prints a subsystem's stderr), then the connection ends.
+ */
+function refuseOverLimit(connection: Connection, log: Logger, maxSessions: number): void {
+  log.warn('connection refused at the client session limit', { sessionsPerClient: maxSessions });
+  connection.on('session', (accept) => {
+    const session = accept();
+    const tell = (channel: ServerChannel): void => {
+      channel.stderr.write(OVER_SESSION_LIMIT);
+      channel.exit(1);
+      channel.end();
+      connection.end();
+    };
+    session.on('subsystem', (accept) => tell(accept()));
+    session.on('shell', (accept) => tell(accept()));
+    session.on('exec', (accept) => tell(accept()));
+  });
+  setTimeout(() => connection.end(), 5000).unref();
 }
 
 /** Ends the connection after `idleMs` without an SFTP request; 0 turns this off. */

@@ -5,11 +5,14 @@ import ssh2 from 'ssh2';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../core/log.js';
 import type { StorageBackend } from '../core/storage/backend.js';
+import { plainAddress } from './address-list.js';
 import { Authenticator } from './authentication.js';
 import { serveConnection } from './connection.js';
+import { ConcurrencyLimit } from './connection-limits.js';
 import { loadOrCreateHostKeys } from './host-keys.js';
 import { isNativeCryptoInUse } from './native-crypto.js';
 import type { InboxChangeListener } from './sftp/sftp-context.js';
+import { coalesceWrites } from './socket-writes.js';
 import { airlockVersion } from './version.js';
 
 export interface GatewayDeps {
@@ -30,64 +33,71 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/**
- * Modern algorithms only: no SHA-1, no CBC, no plain Diffie-Hellman below 2048 bits. ssh2 adds
- * the strict key exchange marker (the Terrapin countermeasure) itself.
- */
-const ALGORITHMS = {
-  kex: [
-    'curve25519-sha256', 'curve25519-sha256@libssh.org', 'ecdh-sha2-nistp256', 'ecdh-sha2-nistp384',
-    'ecdh-sha2-nistp521', 'diffie-hellman-group16-sha512', 'diffie-hellman-group18-sha512',
-    'diffie-hellman-group14-sha256',
-  ],
-  serverHostKey: ['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256'],
-  cipher: [
-    'chacha20-poly1305@openssh.com', 'aes128-gcm@openssh.com', 'aes256-gcm@openssh.com',
-    'aes128-ctr', 'aes192-ctr', 'aes256-ctr',
-  ],
-  hmac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256', 'hmac-sha2-512'],
-  compress: ['none'],
-};
-
 // LIMITATION: ssh2 1.17 lists `server-sig-algs` with a missing comma, so `rsa-sha2-512` is not
 // advertised and RSA clients sign with rsa-sha2-256 (still SHA-2). Acceptable: Ed25519 is the
 // common case and rsa-sha2-256 is sound. Fix: an ssh2 release with the comma restored.
-
-/** Unauthenticated connections get this long to log in, so they cannot hold a slot forever. */
-const LOGIN_GRACE_MS = 60_000;
 
 export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const { config } = deps;
   const log = deps.log.child({ component: 'gateway' });
   const hostKeys = loadOrCreateHostKeys(config.dataDir);
-  const authenticator = new Authenticator(config.file, config.clients, config.limits, log);
+  const authenticator = new Authenticator(config.file, config.clients, config.limits, config.security, log);
+  const clientSessions = new ConcurrencyLimit(config.limits.sessionsPerClient);
   const version = airlockVersion();
+  const { algorithms } = config.security;
 
   const server = new ssh2.Server({
     hostKeys: hostKeys.map((key) => key.privateKey),
     // A truthful identification: clients and scanners see what they are talking to.
     ident: `Airlock_${version}`,
-    algorithms: ALGORITHMS as ssh2.ServerConfig['algorithms'],
+    // ssh2 adds the strict key exchange marker (kex-strict-s-v00, the Terrapin countermeasure).
+    algorithms: {
+      kex: [...algorithms.kex], serverHostKey: [...algorithms.serverHostKey],
+      cipher: [...algorithms.cipher], hmac: [...algorithms.mac], compress: ['none'],
+    } as ssh2.ServerConfig['algorithms'],
   });
+  // Login deadlines run from the TCP accept, so a client that never even sends its SSH
+  // identification line cannot hold a connection slot either.
+  const loginTimers = new Map<string, NodeJS.Timeout>();
   server.on('connection', (connection, info) => {
-    const graceTimer = setTimeout(() => connection.end(), LOGIN_GRACE_MS).unref();
-    connection.once('ready', () => clearTimeout(graceTimer));
-    connection.once('close', () => clearTimeout(graceTimer));
-    serveConnection(connection, info.ip, { ...deps, log, authenticator, onInboxChange: deps.onInboxChange });
+    const socketKey = `${plainAddress(info.ip)}:${info.port}`;
+    connection.once('ready', () => {
+      clearTimeout(loginTimers.get(socketKey));
+      loginTimers.delete(socketKey);
+    });
+    serveConnection(connection, info.ip, {
+      ...deps, log, authenticator, clientSessions, onInboxChange: deps.onInboxChange,
+    });
   });
 
   const sockets = new Set<Socket>();
+  const perAddress = new ConcurrencyLimit(config.limits.connectionsPerAddress);
   // Our own listener, so every socket gets TCP no-delay before ssh2 sees it: with Nagle on,
-  // each small WRITE reply waits for an ACK and uploads crawl (SFTP-SPEED.md).
+  // each small WRITE reply waits for an ACK and uploads crawl (SFTP-SPEED.md). It is also where
+  // banned and over-limit addresses are turned away, before any SSH or login work is done.
   const listener = createServer({ noDelay: true }, (socket) => {
-    if (sockets.size >= config.limits.maxConnections) {
-      log.warn('connection refused at the connection limit', { remoteAddress: socket.remoteAddress });
-      socket.destroy();
+    const remoteAddress = plainAddress(socket.remoteAddress ?? '');
+    const refusal = admissionRefusal(remoteAddress, sockets.size, perAddress, authenticator, config);
+    if (refusal !== undefined) {
+      log.warn('connection refused', { remoteAddress, reason: refusal.reason });
+      refuseSocket(socket, refusal.message);
       return;
     }
+    const release = perAddress.tryTake(remoteAddress) as () => void;
+    const socketKey = `${remoteAddress}:${socket.remotePort}`;
+    loginTimers.set(socketKey, setTimeout(() => {
+      log.info('connection closed at the login time limit', { remoteAddress, authTimeoutMs: config.limits.authTimeoutMs });
+      socket.destroy();
+    }, config.limits.authTimeoutMs).unref());
     socket.setNoDelay(true);
+    coalesceWrites(socket);
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    socket.once('close', () => {
+      clearTimeout(loginTimers.get(socketKey));
+      loginTimers.delete(socketKey);
+      sockets.delete(socket);
+      release();
+    });
     server.injectSocket(socket);
   });
 
@@ -104,6 +114,35 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     hostKeyFingerprints,
     close: () => closeListener(listener, sockets),
   };
+}
+
+interface AdmissionRefusal {
+  reason: 'address-banned' | 'connection-limit' | 'address-connection-limit';
+  /** One line sent before the SSH identification (RFC 4253, 4.2); OpenSSH prints it. */
+  message: string;
+}
+
+function admissionRefusal(
+  remoteAddress: string, openCount: number, perAddress: ConcurrencyLimit,
+  authenticator: Authenticator, config: Config,
+): AdmissionRefusal | undefined {
+  if (authenticator.lockout.isAddressBanned(remoteAddress)) {
+    return { reason: 'address-banned', message: 'too many failed logins from your address; try again later' };
+  }
+  if (openCount >= config.limits.maxConnections) {
+    return { reason: 'connection-limit', message: 'server busy; try again later' };
+  }
+  if (perAddress.countOf(remoteAddress) >= perAddress.max) {
+    return { reason: 'address-connection-limit', message: 'too many connections from your address' };
+  }
+  return undefined;
+}
+
+/** Says why in one line, then closes; the socket never reaches ssh2. */
+function refuseSocket(socket: Socket, message: string): void {
+  socket.on('error', () => undefined);
+  socket.end(`Airlock: ${message}\r\n`);
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 function listen(

@@ -59,7 +59,9 @@ function spaceReport(): Buffer {
 
 /** The limits the gateway really enforces, so clients size their requests to fit. */
 function limitsReport(context: SftpContext): Buffer {
-  const fields = [MAX_PACKET_BYTES, MAX_TRANSFER_BYTES, MAX_TRANSFER_BYTES, context.limits.openHandlesPerSession];
+  const packetBytes = Math.min(MAX_PACKET_BYTES, context.limits.maxPacketBytes);
+  const writeBytes = Math.min(MAX_TRANSFER_BYTES, packetBytes - 1024);
+  const fields = [packetBytes, MAX_TRANSFER_BYTES, writeBytes, context.limits.openHandlesPerSession];
   return Buffer.concat(fields.map(uint64));
 }
 

@@ -32,7 +32,14 @@ export function serveSftp(
 
   const serve = (request: string, reqId: number, path: string | undefined, work: () => Promise<Reply>): void => {
     activity.onRequest();
-    const send = queue.reserve();
+    const reserved = queue.reserve();
+    const send = (reply: Reply): boolean => reserved(() => {
+      try {
+        reply();
+      } finally {
+        activity.onReplied?.();
+      }
+    });
     ready
       .then(work)
       .then(send, (error: unknown) => send(statusReply(context, request, reqId, path, error)));
@@ -58,6 +65,8 @@ export function serveSftp(
 /** Hears of each request and of the end of the session (the idle timer, for one). */
 export interface SessionActivity {
   onRequest(): void;
+  /** A request's one reply has left; back-pressure counts requests still waiting. */
+  onReplied?(): void;
   onClose(): void;
 }
 
