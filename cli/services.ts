@@ -45,6 +45,7 @@ export async function runServices(configFile: string, role: ServiceRole): Promis
       onInboxChange: async (event: InboxChange) => announceInboxChange(event, config, storage, processor),
     });
     running.unshift(gateway);
+    if (config.welcome !== undefined) process.stderr.write(`\n${config.welcome.trim()}\n\n`);
   }
 
   stopOnSignal(running, storage, log);

@@ -146,19 +146,26 @@ async function streamThrough(
   return (engineResult as PromiseFulfilledResult<DeidStats>).value;
 }
 
+/**
+ * Renews the claim while `work` runs. Renewals never overlap: each replaces the record version
+ * the previous one wrote, so two at once would see each other's change as a lost claim. The
+ * last renewal is awaited before the job goes on to mark its claim published, for the same reason.
+ */
 async function withLease<T>(claim: Claim, deps: JobDeps, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const lost = new AbortController();
-  const renewEveryMs = Math.max(500, Math.floor(deps.config.processor.leaseMs / 3));
+  const renewEveryMs = Math.max(200, Math.floor(deps.config.processor.leaseMs / 3));
+  let renewal: Promise<void> | undefined;
   const timer = setInterval(() => {
-    deps.claims.renew(claim).then(
-      (isHeld) => { if (!isHeld) lost.abort(); },
-      () => undefined,
-    );
+    if (renewal !== undefined) return;
+    renewal = deps.claims.renew(claim)
+      .then((isHeld) => { if (!isHeld) lost.abort(); }, () => undefined)
+      .finally(() => { renewal = undefined; });
   }, renewEveryMs);
   try {
     return await work(lost.signal);
   } finally {
     clearInterval(timer);
+    await renewal;
   }
 }
 

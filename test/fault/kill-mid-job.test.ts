@@ -35,7 +35,7 @@ describe('a processor killed with SIGKILL mid-job, then restarted', () => {
   before(() => {
     installation = new TestInstallation({});
     installation.writeConfig({
-      processor: { quietMs: 0, scanIntervalMs: 500, leaseMs: 1000 },
+      processor: { quietMs: 0, scanIntervalMs: 500, leaseMs: 3000 },
       clients: [{ id: 'acme', publicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl unused@test'], profile: 'claims', keepInputs: false }],
       profiles: { claims: { columns: { member_id: 'token', last_name: 'drop', birth_date: 'year', zip: 'zip3', amount: 'keep' } } },
     });
