@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const quietMs = numberOption(args, '--quiet-ms', 0);
   const pollMs = numberOption(args, '--poll-ms', 10);
 
-  const airlock = new AirlockUnderTest({ clientIds: ['latency'], quietMs, jobs: 2, shouldBuild: !args.includes('--no-build') });
+  const airlock = new AirlockUnderTest({ clientIds: ['latency'], sessions: 1, quietMs, jobs: 2, shouldBuild: !args.includes('--no-build') });
   try {
     const input = await makeInput(airlock.folder, targetBytes, 7, airlock.profile, airlock.tokenKey);
     const core = await coreAlone(airlock, input, runs);

@@ -53,6 +53,8 @@ export const LOAD_PROFILE = {
 
 export interface AirlockSetup {
   clientIds: string[];
+  /** Sessions the script opens at once, all from 127.0.0.1; the limits are raised to fit. */
+  sessions: number;
   quietMs: number;
   jobs: number;
   shouldBuild: boolean;
@@ -133,10 +135,21 @@ export class AirlockUnderTest {
       tokenKeyFile: './token.key',
       log: { level: 'info' },
       processor: { quietMs: this.setup.quietMs, concurrency: this.setup.jobs },
+      limits: this.limits(),
       clients: this.setup.clientIds.map((id) => ({ id, publicKeys: [publicKey], profile: 'load' })),
       profiles: { load: LOAD_PROFILE },
     }));
     return configFile;
+  }
+
+  /** The per-address and per-client limits guard against one abuser; here one address is all. */
+  limits(): Record<string, number> {
+    const { sessions, clientIds } = this.setup;
+    return {
+      maxConnections: Math.max(200, sessions + 10),
+      connectionsPerAddress: sessions + 10,
+      sessionsPerClient: Math.ceil(sessions / clientIds.length) + 2,
+    };
   }
 
   /** Counts warnings and errors; returns the port from `gateway listening`. */
@@ -418,7 +431,7 @@ interface Tally {
 
 async function runLoad(options: LoadOptions): Promise<void> {
   const clientIds = Array.from({ length: options.clients }, (_, index) => `load-${String(index + 1).padStart(3, '0')}`);
-  const airlock = new AirlockUnderTest({ clientIds, quietMs: options.quietMs, jobs: options.jobs, shouldBuild: options.shouldBuild });
+  const airlock = new AirlockUnderTest({ clientIds, sessions: options.sessions, quietMs: options.quietMs, jobs: options.jobs, shouldBuild: options.shouldBuild });
   try {
     const inputs = await Promise.all(inputSizes(8).map((bytes, index) => makeInput(airlock.folder, bytes, 100 + index, airlock.profile, airlock.tokenKey)));
     const port = await airlock.start();
@@ -517,6 +530,7 @@ function printLoad(options: LoadOptions, tally: Tally, elapsedS: number, memory:
     `load: ${options.sessions} sessions, ${options.clients} client accounts, ${options.seconds} s, ` +
       `inputs 10 KiB-2 MiB, processor concurrency ${options.jobs}, quietMs ${options.quietMs}, poll ${options.pollMs} ms ` +
       `(node ${process.version})`,
+    `limits raised for one source address: ${JSON.stringify(memory.airlock.limits())}`,
     `sessions served: ${tally.sessionsConnected}/${options.sessions} connected, ` +
       `${tally.sessionsWithResult.size} got verified results, ${tally.reconnects} reconnects`,
     `uploads: ${tally.uploads} (${mib(tally.uploadedBytes)} MiB)`,
