@@ -72,6 +72,24 @@ function writeWithinWindow(internals: SftpInternals, packet: Buffer): Buffer | u
   return at < packet.length ? packet.subarray(at) : undefined;
 }
 
+const SSH_FXP_DATA = 103;
+
+/**
+ * Sends a DATA reply (7) as its 13-byte header followed by the bytes read, without copying them.
+ * ssh2's own `data()` copies the whole payload into a new packet first, which for 255 KiB reads
+ * was one more allocation and copy per request; the channel is a byte stream, so header and
+ * payload need not share a channel packet.
+ */
+export function sendDataReply(sftp: SFTPWrapper, reqId: number, bytes: Buffer): void {
+  const header = Buffer.allocUnsafe(13);
+  header.writeUInt32BE(9 + bytes.length, 0);
+  header[4] = SSH_FXP_DATA;
+  header.writeUInt32BE(reqId, 5);
+  header.writeUInt32BE(bytes.length, 9);
+  sendPacket(sftp, header);
+  sendPacket(sftp, bytes);
+}
+
 /** uint32 length, byte type, then the body, as every SFTP packet is framed. */
 export function framePacket(type: number, body: Buffer): Buffer {
   const packet = Buffer.allocUnsafe(5 + body.length);

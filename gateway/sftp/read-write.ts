@@ -1,4 +1,5 @@
 import { refusal } from '../refusal.js';
+import { sendDataReply } from './raw-packets.js';
 import type { OpenFile } from './handle-table.js';
 import type { Reply } from './reply-queue.js';
 import { eofReply, MAX_TRANSFER_BYTES, okReply, type SftpContext } from './sftp-context.js';
@@ -17,7 +18,7 @@ export async function readFile(
   if (bytes.length === 0) return eofReply(context, reqId);
 
   entry.bytesRead += bytes.length;
-  return () => context.sftp.data(reqId, bytes);
+  return () => sendDataReply(context.sftp, reqId, bytes);
 }
 
 /** WRITE lands its bytes at their offset like pwrite; answered once storage took them. */
