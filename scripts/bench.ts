@@ -23,7 +23,7 @@ interface Benchmark {
 
 const BENCHMARKS: Benchmark[] = [
   { name: 'deid', script: 'bench-deid.ts', quickArgs: ['50MB'], fixedArgs: [] },
-  { name: 'sftp', script: 'bench-sftp.ts', quickArgs: [], fixedArgs: [] },
+  { name: 'sftp', script: 'bench-sftp.ts', quickArgs: ['64', '--runs', '1'], fixedArgs: [] },
   {
     name: 's3', script: 'bench-s3.ts', quickArgs: ['64'], fixedArgs: [],
     // bench-s3 starts a radosgw of its own on loopback unless AIRLOCK_BENCH_S3_ENDPOINT names one.
