@@ -43,8 +43,16 @@ export function isJobFailure(error: unknown): error is AirlockError {
  * failures of the input end in `NAME.error.json` with the input kept and the marker removed.
  */
 export async function runJob(marker: Marker, deps: JobDeps): Promise<JobOutcome> {
-  const claim = await deps.claims.claim(marker);
+  const markerStat = await deps.storage.stat(marker.markerKey);
+  if (markerStat === undefined) return { kind: 'skipped' };
+  const claim = await deps.claims.claim(marker, markerStat.mtimeMs);
   if (claim === undefined) return { kind: 'skipped' };
+  // Another processor may have finished the job, removed the marker and released its claim
+  // between the look above and this claim: without a marker there is nothing left to run.
+  if ((await deps.storage.stat(marker.markerKey)) === undefined) {
+    await deps.claims.release(claim);
+    return { kind: 'skipped' };
+  }
 
   const jobId = claim.record.jobId;
   const log = deps.log.child({ jobId, client: marker.clientId, input: `inbox/${marker.inputName}` });
@@ -97,10 +105,19 @@ async function deidentifyAndPublish(
   const inputDigest = new DigestStream(expectedSha256);
   const outputDigest = new DigestStream();
   const input = pipeline(deps.storage.createReadStream(marker.inputKey), inputDigest, () => undefined);
-  signal.addEventListener('abort', () => input.destroy(new AirlockError('INTERNAL', 'the job lost its claim')));
+  const stopReading = (): void => {
+    input.destroy(new AirlockError('INTERNAL', 'the job lost its claim'));
+  };
+  signal.addEventListener('abort', stopReading, { once: true });
 
   log.info('deidentifying', { bytes: upload.size, profile: profile.name });
-  const stats = await streamThrough(input, outputDigest, deps, profile, marker, name);
+  let stats: DeidStats;
+  try {
+    stats = await streamThrough(input, outputDigest, deps, profile, marker, name);
+  } finally {
+    signal.removeEventListener('abort', stopReading);
+  }
+  if (signal.aborted) throw new AirlockError('INTERNAL', 'the job lost its claim');
   log.debug('result published', { rowsWritten: stats.rowsWritten });
 
   const report = successReport({
