@@ -14,7 +14,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -187,6 +187,17 @@ export function memoryOf(pid: number): { rssMib: number; peakMib: number } | und
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
     return { rssMib: kib('VmRSS') / KIB, peakMib: kib('VmHWM') / KIB };
+  } catch {
+    return undefined;
+  }
+}
+
+/** User plus system CPU seconds a process has used, from /proc. */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks of 1/100 s on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
@@ -452,10 +463,14 @@ async function runLoad(options: LoadOptions): Promise<void> {
     await Promise.all(sessions);
     const elapsedS = (performance.now() - startedAt) / 1000;
 
+    const cpu = { airlock: cpuSecondsOf(airlock.pid), loadClient: process.cpuUsage() };
     await sleep(2000);
     const settled = memoryOf(airlock.pid);
     memory.stop();
     printLoad(options, tally, elapsedS, { idle, settled, peakRssMib: memory.peakRssMib(), airlock });
+    const clientCpuS = (cpu.loadClient.user + cpu.loadClient.system) / 1e6;
+    process.stdout.write(`CPU seconds: Airlock ${cpu.airlock?.toFixed(1) ?? '-'}, this load client ` +
+      `${clientCpuS.toFixed(1)} (including input preparation), on ${availableParallelism()} CPUs\n`);
   } finally {
     await airlock.stop(options.shouldKeep);
   }
