@@ -30,7 +30,7 @@ const BENCHMARKS: Benchmark[] = [
     missing: () => (process.env.AIRLOCK_BENCH_S3_ENDPOINT || existsSync('/usr/bin/radosgw') ? undefined : 'radosgw is not installed'),
   },
   { name: 'latency', script: 'bench-latency.ts', quickArgs: ['20'], fixedArgs: ['--no-build'] },
-  { name: 'load', script: 'load-test.ts', quickArgs: ['15', '--sessions', '50'], fixedArgs: ['--no-build'] },
+  { name: 'load', script: 'load-test.ts', quickArgs: ['50', '15'], fixedArgs: ['--no-build'] },
 ];
 
 async function main(): Promise<void> {

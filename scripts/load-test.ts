@@ -3,7 +3,7 @@
 // and deleting it, for a fixed time. Prints sessions served, uploads, verified results, errors
 // by kind, the gateway's peak memory, marker-to-result latency and throughput.
 //
-//   npx tsx scripts/load-test.ts [SECONDS, default 60] [--sessions 100] [--clients N]
+//   npx tsx scripts/load-test.ts [SESSIONS, default 100] [SECONDS, default 60] [--clients N]
 //       [--jobs 2] [--quiet-ms 500] [--poll-ms 100] [--max-uploads 20000] [--no-build] [--keep]
 //
 // --clients: how many client accounts the sessions share (default: one per session).
@@ -574,8 +574,9 @@ function fixed(value: number | undefined): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const seconds = Number(args.find((arg, at) => /^\d+$/.test(arg) && !(args[at - 1] ?? '').startsWith('--')) ?? 60);
-  const sessions = numberOption(args, '--sessions', 100);
+  const positional = args.filter((arg, at) => /^\d+$/.test(arg) && !(args[at - 1] ?? '').startsWith('--'));
+  const sessions = Math.max(1, Number(positional[0] ?? 100));
+  const seconds = Number(positional[1] ?? 60);
   await runLoad({
     seconds,
     sessions,
