@@ -12,6 +12,7 @@ import { AIRLOCK_VERSION } from '../core/version.js';
 import { startGateway } from '../gateway/gateway.js';
 import { markerFromKey } from '../processor/marker.js';
 import { startProcessor, type RunningProcessor } from '../processor/processor.js';
+import type { JobStep } from '../processor/run-job.js';
 
 export type ServiceRole = 'both' | 'gateway' | 'processor';
 
@@ -36,7 +37,8 @@ export async function runServices(configFile: string, role: ServiceRole): Promis
   await ensureClientFolders(storage, config.clients.map((client) => client.id));
 
   const running: Stoppable[] = [];
-  const processor = tokenKey === undefined ? undefined : await startProcessor({ config, storage, tokenKey, log });
+  const afterStep = faultInjection(process.env.AIRLOCK_FAULT_KILL_AT, log);
+  const processor = tokenKey === undefined ? undefined : await startProcessor({ config, storage, tokenKey, log, afterStep });
   if (processor !== undefined) running.push(processor);
 
   if (role !== 'processor') {
@@ -70,6 +72,19 @@ async function announceInboxChange(
 
   if (storage.kind !== 'local') await storage.publish(noticeKey(marker.clientId, baseName(marker.markerKey)), Buffer.alloc(0));
   processor?.notify(key);
+}
+
+/**
+ * `AIRLOCK_FAULT_KILL_AT=STEP` makes the process kill itself with SIGKILL the first time a job
+ * reaches STEP: the crash-safety tests use it to stop a job at an exact point, which a kill sent
+ * from outside on seeing a log line cannot do for steps a few microseconds apart.
+ */
+function faultInjection(step: string | undefined, log: Logger): ((reached: JobStep) => void) | undefined {
+  if (step === undefined || step === '') return undefined;
+  log.warn('fault injection armed', { killAt: step });
+  return (reached) => {
+    if (reached === step) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /** Each job reads its profile's linkage secrets afresh; a missing one stops start-up instead. */

@@ -17,6 +17,8 @@ export interface ProcessorDeps {
   storage: StorageBackend;
   tokenKey: Buffer;
   log: Logger;
+  /** Called as each job passes each step (see JobStep); for fault injection in tests. */
+  afterStep?: JobDeps['afterStep'];
   /** Names this processor in claims; unique per process unless given. */
   instanceId?: string;
 }
@@ -125,7 +127,8 @@ function watchLocalInboxes(dataDir: string, notify: (key: string) => void): FSWa
 class JobQueue {
   private readonly waiting = new Map<string, Marker>();
   private readonly running = new Map<string, Promise<void>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Markers waiting out a quiet period or a retry delay; scans that find them again wait too. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly retryDelayMs = new Map<string, number>();
   private isClosing = false;
 
@@ -136,14 +139,14 @@ class JobQueue {
 
   add(marker: Marker): void {
     const id = markerId(marker);
-    if (this.isClosing || this.waiting.has(id) || this.running.has(id)) return;
+    if (this.isClosing || this.waiting.has(id) || this.running.has(id) || this.timers.has(id)) return;
     this.waiting.set(id, marker);
     this.pump();
   }
 
   async drain(): Promise<void> {
     this.isClosing = true;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
     this.waiting.clear();
     await Promise.allSettled(this.running.values());
   }
@@ -192,11 +195,12 @@ class JobQueue {
 
   private later(marker: Marker, delayMs: number): void {
     if (this.isClosing) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    const id = markerId(marker);
+    clearTimeout(this.timers.get(id));
+    this.timers.set(id, setTimeout(() => {
+      this.timers.delete(id);
       this.add(marker);
-    }, delayMs);
-    this.timers.add(timer);
+    }, delayMs));
   }
 
   private nextRetryDelay(marker: Marker): number {

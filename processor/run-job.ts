@@ -19,7 +19,12 @@ export interface JobDeps {
   claims: ClaimStore;
   tokenKey: Buffer;
   log: Logger;
+  /** Called as a job passes each step; the crash-safety tests stop the process there. */
+  afterStep?: (step: JobStep) => void;
 }
+
+/** The points between a job's steps where a crash leaves a distinct state behind. */
+export type JobStep = 'job started' | 'result published' | 'report published' | 'claim marked published';
 
 export type JobOutcome =
   | { kind: 'done'; jobId: string }
@@ -67,9 +72,11 @@ export async function runJob(marker: Marker, deps: JobDeps): Promise<JobOutcome>
     }
 
     log.info('job started');
+    reached('job started', deps);
     await withLease(claim, deps, (signal) => deidentifyAndPublish(marker, jobId, startedAt, deps, signal, log));
     shouldRelease = await deps.claims.markPublished(claim);
     log.debug('claim marked published');
+    reached('claim marked published', deps);
     if (!shouldRelease) {
       // Another processor took the job over while this one published; it finishes the cleanup.
       log.warn('claim lost after publishing');
@@ -119,6 +126,7 @@ async function deidentifyAndPublish(
   }
   if (signal.aborted) throw new AirlockError('INTERNAL', 'the job lost its claim');
   log.debug('result published', { rowsWritten: stats.rowsWritten });
+  reached('result published', deps);
 
   const report = successReport({
     jobId, clientId: marker.clientId, inputName: marker.inputName, resultName: name, profile,
@@ -128,6 +136,7 @@ async function deidentifyAndPublish(
   });
   await deps.storage.publish(clientKey(marker.clientId, 'outbox', `${name}.report.json`), report);
   log.debug('report published');
+  reached('report published', deps);
   await deps.storage.remove(clientKey(marker.clientId, 'outbox', `${marker.inputName}.error.json`)).catch(() => undefined);
 }
 
@@ -184,6 +193,10 @@ async function withLease<T>(claim: Claim, deps: JobDeps, work: (signal: AbortSig
     clearInterval(timer);
     await renewal;
   }
+}
+
+function reached(step: JobStep, deps: JobDeps): void {
+  deps.afterStep?.(step);
 }
 
 async function readMarker(marker: Marker, deps: JobDeps): Promise<Buffer> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 
-import { AirlockProcess, TestInstallation, type LogEntry } from '../support/airlock-process.js';
+import { AirlockProcess, TestInstallation } from '../support/airlock-process.js';
 
 const COLUMNS = ['member_id', 'last_name', 'birth_date', 'zip', 'amount'];
 const ROWS = 300_000;
@@ -21,12 +21,17 @@ async function writeLargeUpload(path: string): Promise<void> {
   await once(out, 'finish');
 }
 
-/** Where to kill, and the step the killed process must not have reached (so the kill was mid-job). */
-const killPoints: { name: string; match: (entry: LogEntry) => boolean; notReached: string }[] = [
-  { name: 'when the job has just started', match: (entry) => entry.message === 'job started', notReached: 'result published' },
-  { name: 'while the result is being written', match: (entry) => entry.message === 'deidentifying', notReached: 'result published' },
-  { name: 'after the result, before the report', match: (entry) => entry.message === 'result published', notReached: 'job finished' },
-  { name: 'after the report, before clean-up', match: (entry) => entry.message === 'claim marked published', notReached: 'job finished' },
+/**
+ * Where the first processor dies. A job step kills it exactly there (AIRLOCK_FAULT_KILL_AT);
+ * "deidentifying" is a kill sent from here on seeing that log line, landing while the result is
+ * streamed, which lasts long enough to hit from outside. `notReached` proves it was mid-job.
+ */
+const killPoints: { name: string; step?: string; notReached: string }[] = [
+  { name: 'when the job has just started', step: 'job started', notReached: 'deidentifying' },
+  { name: 'while the result is being written', notReached: 'result published' },
+  { name: 'after the result, before the report', step: 'result published', notReached: 'report published' },
+  { name: 'after the report, before the claim records it', step: 'report published', notReached: 'claim marked published' },
+  { name: 'after publishing, before clean-up', step: 'claim marked published', notReached: 'job finished' },
 ];
 
 describe('a processor killed with SIGKILL mid-job, then restarted', () => {
@@ -50,12 +55,16 @@ describe('a processor killed with SIGKILL mid-job, then restarted', () => {
       const name = `claims-${index}.csv`;
 
       const first = new AirlockProcess(installation.configFile);
-      first.start('processor');
+      first.start('processor', point.step === undefined ? {} : { AIRLOCK_FAULT_KILL_AT: point.step });
       await first.waitForLog((entry) => entry.message === 'processor started');
       await writeLargeUpload(join(inbox, name));
       writeFileSync(join(inbox, `${name}.done`), '');
-      await first.waitForLog(point.match, 60_000);
-      await first.kill();
+      if (point.step === undefined) {
+        await first.waitForLog((entry) => entry.message === 'deidentifying', 60_000);
+        await first.kill();
+      } else {
+        assert.equal(await first.exitSignal(), 'SIGKILL');
+      }
       assert.equal(first.logs.some((entry) => entry.message === point.notReached), false, 'the kill landed mid-job');
 
       const second = new AirlockProcess(installation.configFile);

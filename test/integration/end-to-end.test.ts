@@ -13,8 +13,8 @@ import { makeClientKey, sftpBatch } from '../support/openssh-client.js';
 const PATIENTS = 'test/fixtures/synthea/patients.csv';
 const DEMO_CONFIG = parseYaml(readFileSync('config/airlock.default.yaml', 'utf8')) as { profiles: Record<string, unknown> };
 
-/** Safe Harbor's restricted ZIP3 prefixes (2010 census), written out here, apart from the product's copy. */
-const RESTRICTED_ZIP3 = new Set(['036', '059', '102', '203', '205', '369', '556', '692', '753', '772', '821', '823', '878', '879', '884', '893']);
+/** Safe Harbor's restricted ZIP3 prefixes (HHS guidance of 2012, from the 2000 census), written out here, apart from the product's copy. */
+const RESTRICTED_ZIP3 = new Set(['036', '059', '063', '102', '203', '556', '692', '790', '821', '823', '830', '831', '878', '879', '884', '890', '893']);
 const KEPT_COLUMNS = ['Id', 'BIRTHDATE', 'DEATHDATE', 'MARITAL', 'RACE', 'ETHNICITY', 'GENDER', 'STATE', 'ZIP', 'HEALTHCARE_EXPENSES', 'HEALTHCARE_COVERAGE'];
 
 type Row = Record<string, string>;

@@ -24,15 +24,19 @@ export class AirlockProcess {
   private child: ChildProcess | undefined;
   private waiters: { match: (entry: LogEntry) => boolean; resolve: (entry: LogEntry) => void }[] = [];
   private exited: Promise<number | null> = Promise.resolve(null);
+  private signalled: Promise<NodeJS.Signals | null> = Promise.resolve(null);
 
   constructor(readonly configFile: string) {}
 
-  start(role: 'start' | 'gateway' | 'processor' = 'start'): void {
+  /** `env` adds to the test's environment, e.g. AIRLOCK_FAULT_KILL_AT to stop a job at a step. */
+  start(role: 'start' | 'gateway' | 'processor' = 'start', env: Record<string, string> = {}): void {
     const child = spawn(process.execPath, ['bin/airlock.js', role, '--config', this.configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    this.signalled = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     createInterface({ input: child.stdout! }).on('line', (line) => this.record(line));
     createInterface({ input: child.stderr! }).on('line', (line) => this.record(line));
   }
@@ -56,6 +60,11 @@ export class AirlockProcess {
   async stop(): Promise<number | null> {
     this.child?.kill('SIGTERM');
     return this.exited;
+  }
+
+  /** Waits for the process to end by itself; the signal that ended it, or null for an exit. */
+  exitSignal(): Promise<NodeJS.Signals | null> {
+    return this.signalled;
   }
 
   async kill(): Promise<void> {
