@@ -16,9 +16,9 @@ export const CLAIMS_PROFILE = {
 
 const HEADER = 'member_id,last_name,birth_date,zip,amount';
 
-/** Safe Harbor's restricted three-digit ZIP prefixes (2010 census), kept apart from the product's list. */
+/** The restricted three-digit ZIP prefixes of HHS's Safe Harbor guidance, kept apart from the product's list. */
 const RESTRICTED_PREFIXES = new Set([
-  '036', '059', '102', '203', '205', '369', '556', '692', '753', '772', '821', '823', '878', '879', '884', '893',
+  '036', '059', '063', '102', '203', '556', '692', '790', '821', '823', '830', '831', '878', '879', '884', '890', '893',
 ]);
 
 function claimsLine(tag: string, row: number): string {
