@@ -30,8 +30,12 @@ export interface OpenOptions {
 }
 
 export interface FileHandle {
-  /** Bytes at `offset`, fewer than asked near the end, an empty buffer at or past the end. */
-  read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Bytes at `offset`, fewer than asked near the end, an empty buffer at or past the end. A
+   * backend may read into `into` (at least `length` bytes, the caller's to reuse) and return a
+   * view of it, or ignore it and return a buffer of its own.
+   */
+  read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /** Lands the bytes at `offset` like pwrite; with `append` the offset is ignored. */
   write(offset: number, data: Buffer): Promise<void>;
   stat(): Promise<EntryStat>;

@@ -251,8 +251,8 @@ class LocalFileHandle implements FileHandle {
     private readonly isWritable: boolean,
   ) {}
 
-  async read(offset: number, length: number): Promise<Buffer> {
-    const buffer = Buffer.allocUnsafe(length);
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    const buffer = into !== undefined && into.length >= length ? into : Buffer.allocUnsafe(length);
     const { bytesRead } = await translated(this.handle.read(buffer, 0, length, offset));
     return buffer.subarray(0, bytesRead);
   }

@@ -35,18 +35,29 @@ export function sendExitStatus(sftp: SFTPWrapper, status: number): void {
  * sendOrBuffer() does: what the window cannot take now waits in the same `_buffer` that ssh2
  * drains, so packets from both paths leave in the order they were sent.
  */
-export function sendPacket(sftp: SFTPWrapper, packet: Buffer): void {
+export function sendPacket(sftp: SFTPWrapper, packet: Buffer, onSent?: () => void): void {
   const internals = internalsOf(sftp);
   if (internals.outgoing.state !== 'open') return;
 
+  if (onSent !== undefined) whenSent.set(packet, onSent);
   internals._buffer.push(packet);
   if (internals._buffer.length === 1) drain(internals);
 }
 
+/**
+ * What to call once a packet has gone whole into channel packets (which copy it), so that its
+ * buffer can be reused. A packet that ssh2's own drain sends instead never hears back and is
+ * left to the garbage collector, which is always safe.
+ */
+const whenSent = new WeakMap<Buffer, () => void>();
+
 function drain(internals: SftpInternals): void {
   while (internals._buffer.length > 0) {
-    const rest = writeWithinWindow(internals, internals._buffer[0] as Buffer);
+    const head = internals._buffer[0] as Buffer;
+    const rest = writeWithinWindow(internals, head);
     if (rest !== undefined) {
+      const onSent = whenSent.get(head);
+      if (onSent !== undefined) whenSent.set(rest, onSent);
       internals._buffer[0] = rest;
       internals._waitWindow = true;
       internals._chunkcb = function drainLater(this: SftpInternals) {
@@ -56,6 +67,7 @@ function drain(internals: SftpInternals): void {
       return;
     }
     internals._buffer.shift();
+    whenSent.get(head)?.();
   }
 }
 
@@ -78,16 +90,17 @@ const SSH_FXP_DATA = 103;
  * Sends a DATA reply (7) as its 13-byte header followed by the bytes read, without copying them.
  * ssh2's own `data()` copies the whole payload into a new packet first, which for 255 KiB reads
  * was one more allocation and copy per request; the channel is a byte stream, so header and
- * payload need not share a channel packet.
+ * payload need not share a channel packet. `onSent` hears when the bytes have left (see
+ * `whenSent`).
  */
-export function sendDataReply(sftp: SFTPWrapper, reqId: number, bytes: Buffer): void {
+export function sendDataReply(sftp: SFTPWrapper, reqId: number, bytes: Buffer, onSent?: () => void): void {
   const header = Buffer.allocUnsafe(13);
   header.writeUInt32BE(9 + bytes.length, 0);
   header[4] = SSH_FXP_DATA;
   header.writeUInt32BE(reqId, 5);
   header.writeUInt32BE(bytes.length, 9);
   sendPacket(sftp, header);
-  sendPacket(sftp, bytes);
+  sendPacket(sftp, bytes, onSent);
 }
 
 /** uint32 length, byte type, then the body, as every SFTP packet is framed. */

@@ -1,5 +1,6 @@
 import { refusal } from '../refusal.js';
 import { sendDataReply } from './raw-packets.js';
+import { readBuffers } from './read-buffers.js';
 import type { OpenFile } from './handle-table.js';
 import type { Reply } from './reply-queue.js';
 import { eofReply, MAX_TRANSFER_BYTES, okReply, type SftpContext } from './sftp-context.js';
@@ -14,11 +15,21 @@ export async function readFile(
   const entry = context.handles.file(handle);
   if (!entry.isReadable) throw refusal('DENIED', 'file is not open for reading');
 
-  const bytes = await tracked(entry, entry.file.read(offset, Math.min(length, MAX_TRANSFER_BYTES)));
+  const buffer = readBuffers.take();
+  let bytes: Buffer;
+  try {
+    bytes = await tracked(entry, entry.file.read(offset, Math.min(length, MAX_TRANSFER_BYTES), buffer));
+  } catch (error) {
+    readBuffers.give(buffer);
+    throw error;
+  }
+  const isInBuffer = bytes.buffer === buffer.buffer;
+  if (!isInBuffer || bytes.length === 0) readBuffers.give(buffer);
   if (bytes.length === 0) return eofReply(context, reqId);
 
   entry.bytesRead += bytes.length;
-  return () => sendDataReply(context.sftp, reqId, bytes);
+  const onSent = isInBuffer ? () => readBuffers.give(buffer) : undefined;
+  return () => sendDataReply(context.sftp, reqId, bytes, onSent);
 }
 
 /** WRITE lands its bytes at their offset like pwrite; answered once storage took them. */
