@@ -6,6 +6,18 @@ export type AccessCode =
   | 'NOT_EMPTY'
   | 'UNSUPPORTED' | 'BAD_REQUEST' | 'NO_SPACE' | 'INTERNAL';
 
+/** Short fixed phrases for access failures, fit for a client: no path, key or detail. */
+export const ACCESS_MESSAGES: Readonly<Record<AccessCode, string>> = {
+  NOT_FOUND: 'no such file or folder',
+  DENIED: 'permission denied',
+  EXISTS: 'file already exists',
+  NOT_EMPTY: 'folder is not empty',
+  UNSUPPORTED: 'operation not supported',
+  BAD_REQUEST: 'bad request',
+  NO_SPACE: 'no space left in storage',
+  INTERNAL: 'failure',
+};
+
 /** Failures of one job; each becomes the `code` of `NAME.error.json`. */
 export type JobCode =
   | 'CHECKSUM_MISMATCH'

@@ -1,4 +1,4 @@
-import { AirlockError, errnoCode, type AccessCode } from '../errors.js';
+import { ACCESS_MESSAGES, AirlockError, errnoCode, type AccessCode } from '../errors.js';
 
 const CODE_BY_ERRNO: Record<string, AccessCode> = {
   ENOENT: 'NOT_FOUND',
@@ -14,22 +14,12 @@ const CODE_BY_ERRNO: Record<string, AccessCode> = {
   EFBIG: 'NO_SPACE',
 };
 
-const MESSAGE_BY_CODE: Record<AccessCode, string> = {
-  NOT_FOUND: 'no such file or folder',
-  DENIED: 'permission denied',
-  EXISTS: 'file already exists',
-  NOT_EMPTY: 'folder is not empty',
-  UNSUPPORTED: 'operation not supported',
-  BAD_REQUEST: 'bad request',
-  NO_SPACE: 'no space left in storage',
-  INTERNAL: 'storage failure',
-};
 
 /** Translates a file system error at the backend's edge, keeping the original as `cause`. */
 export function fromFileSystemError(error: unknown): AirlockError {
   if (error instanceof AirlockError) return error;
   const code = CODE_BY_ERRNO[errnoCode(error) ?? ''] ?? 'INTERNAL';
-  return new AirlockError(code, MESSAGE_BY_CODE[code], { cause: error });
+  return new AirlockError(code, ACCESS_MESSAGES[code], { cause: error });
 }
 
 export async function translated<T>(operation: Promise<T>): Promise<T> {

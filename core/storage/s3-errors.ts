@@ -1,4 +1,4 @@
-import { AirlockError, type AccessCode } from '../errors.js';
+import { ACCESS_MESSAGES, type AccessCode, AirlockError } from '../errors.js';
 
 /** What the SDK puts on a service error; network failures carry neither field. */
 interface S3ErrorShape {
@@ -18,10 +18,6 @@ const CODE_BY_NAME: Record<string, AccessCode> = {
 
 const CODE_BY_STATUS: Record<number, AccessCode> = { 404: 'NOT_FOUND', 403: 'DENIED' };
 
-const MESSAGE_BY_CODE: Partial<Record<AccessCode, string>> = {
-  NOT_FOUND: 'no such file or folder',
-  DENIED: 'permission denied',
-};
 
 function shapeOf(error: unknown): S3ErrorShape {
   return typeof error === 'object' && error !== null ? (error as S3ErrorShape) : {};
@@ -38,7 +34,7 @@ export function fromS3Error(error: unknown): AirlockError {
   const name = shape.name ?? shape.Code ?? '';
   const status = shape.$metadata?.httpStatusCode;
   const code = CODE_BY_NAME[name] ?? (status === undefined ? undefined : CODE_BY_STATUS[status]) ?? 'INTERNAL';
-  return new AirlockError(code, MESSAGE_BY_CODE[code] ?? 'storage failure', { cause: error });
+  return new AirlockError(code, ACCESS_MESSAGES[code], { cause: error });
 }
 
 export async function s3Translated<T>(operation: Promise<T>): Promise<T> {

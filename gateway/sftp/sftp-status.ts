@@ -1,6 +1,6 @@
 import ssh2 from 'ssh2';
 
-import { isAirlockError, type AccessCode } from '../../core/errors.js';
+import { ACCESS_MESSAGES, isAirlockError, type AccessCode } from '../../core/errors.js';
 import { GatewayRefusal } from '../refusal.js';
 
 export const { STATUS_CODE } = ssh2.utils.sftp;
@@ -21,17 +21,6 @@ const STATUS_BY_CODE: Record<AccessCode, number> = {
   INTERNAL: STATUS_CODE.FAILURE,
 };
 
-/** Short fixed messages; the error's own message is used only for the codes listed here. */
-const MESSAGE_BY_CODE: Record<AccessCode, string> = {
-  NOT_FOUND: 'no such file or folder',
-  DENIED: 'permission denied',
-  EXISTS: 'file already exists',
-  NOT_EMPTY: 'folder is not empty',
-  UNSUPPORTED: 'operation not supported',
-  BAD_REQUEST: 'bad request',
-  NO_SPACE: 'no space left',
-  INTERNAL: 'failure',
-};
 
 export interface MappedStatus {
   code: number;
@@ -46,9 +35,9 @@ export interface MappedStatus {
  */
 export function statusOf(error: unknown): MappedStatus {
   if (!isAirlockError(error) || !isAccessCode(error.code)) {
-    return { code: STATUS_CODE.FAILURE, message: MESSAGE_BY_CODE.INTERNAL, accessCode: undefined };
+    return { code: STATUS_CODE.FAILURE, message: ACCESS_MESSAGES.INTERNAL, accessCode: undefined };
   }
-  const message = error instanceof GatewayRefusal ? error.message : MESSAGE_BY_CODE[error.code];
+  const message = error instanceof GatewayRefusal ? error.message : ACCESS_MESSAGES[error.code];
   return { code: STATUS_BY_CODE[error.code], message, accessCode: error.code };
 }
 
