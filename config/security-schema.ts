@@ -38,6 +38,15 @@ export const SUPPORTED_ALGORITHMS = {
 
 type Family = keyof typeof SUPPORTED_ALGORITHMS;
 
+/**
+ * Enabled unless configured otherwise. RSA host keys are off: ssh2 1.17 cannot offer an RSA
+ * key without also offering SHA-1 `ssh-rsa` (gateway.ts), which ssh-audit fails.
+ */
+const DEFAULT_ALGORITHMS: Record<Family, readonly string[]> = {
+  ...SUPPORTED_ALGORITHMS,
+  serverHostKey: ['ssh-ed25519'],
+};
+
 function listOf<F extends Family>(family: F) {
   const names = SUPPORTED_ALGORITHMS[family] as readonly string[];
   return z
@@ -46,12 +55,12 @@ function listOf<F extends Family>(family: F) {
     }))
     .min(1)
     .refine((list) => new Set(list).size === list.length, 'an algorithm is listed twice')
-    .default([...names]);
+    .default([...DEFAULT_ALGORITHMS[family]]);
 }
 
 /**
- * The SSH algorithms offered, in order of preference. Defaults are every supported one; an
- * operator may narrow or reorder a list, never add an algorithm outside it.
+ * The SSH algorithms offered, in order of preference. Defaults are every supported one but the
+ * RSA host key; an operator may narrow or reorder a list, never add an algorithm outside it.
  */
 export const algorithmsSchema = z
   .object({

@@ -56,10 +56,18 @@ export function serveConnection(
 
     const idleLimit = idleTimer(deps.config.limits.idleTimeoutMs, log, () => connection.end());
     connection.once('close', idleLimit.onClose);
+    let openSessions = 0;
     connection.on('session', (accept) => {
-      // The connection's own idle timer stops once a session has one of its own.
+      // The connection's own idle timer rests while a session has one of its own, and starts
+      // again when the last session closes, so an empty connection cannot be held open.
       idleLimit.onClose();
-      serveSession(accept(), loggedIn, log, deps, () => connection.end());
+      openSessions += 1;
+      const session = accept();
+      session.once('close', () => {
+        openSessions -= 1;
+        if (openSessions === 0) idleLimit.onRequest();
+      });
+      serveSession(session, loggedIn, log, deps, () => connection.end());
     });
     connection.on('tcpip', (_accept, reject) => refuse(log, 'port forwarding', reject));
     connection.on('openssh.streamlocal', (_accept, reject) => refuse(log, 'socket forwarding', reject));
@@ -106,6 +114,10 @@ function startSftp(
     handles: new HandleTable(limits.openHandlesPerSession), onInboxChange: deps.onInboxChange,
   };
   const flow = new RequestFlow(sftp, limits.requestsInFlightPerSession, limits.maxPacketBytes);
+  // Protocol breakage (a malformed or oversized packet) ends the connection, not only the channel.
+  sftp.on('error', (error: Error & { level?: string }) => {
+    if (error.level === 'sftp-protocol') endConnection();
+  });
   const idle = idleTimer(limits.idleTimeoutMs, log, endConnection);
   log.debug('sftp session started');
   serveSftp(context, foldersReady, {
@@ -134,8 +146,9 @@ function refuseOverLimit(connection: Connection, log: Logger, maxSessions: numbe
     const tell = (channel: ServerChannel): void => {
       channel.stderr.write(OVER_SESSION_LIMIT);
       channel.exit(1);
+      // The client closes the connection itself once the channel is closed; ending it here
+      // would make OpenSSH exit before printing the line.
       channel.end();
-      connection.end();
     };
     session.on('subsystem', (accept) => tell(accept()));
     session.on('shell', (accept) => tell(accept()));

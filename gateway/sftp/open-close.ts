@@ -3,6 +3,7 @@ import ssh2 from 'ssh2';
 import type { OpenOptions } from '../../core/storage/backend.js';
 import { relativeText, resolveClientPath } from '../client-path.js';
 import { refusal } from '../refusal.js';
+import { uploadSha256, withUploadDigest } from '../upload-digest.js';
 import type { OpenFile } from './handle-table.js';
 import type { Reply } from './reply-queue.js';
 import { okReply, type SftpContext } from './sftp-context.js';
@@ -34,7 +35,7 @@ export async function openFile(
 
   const release = context.handles.reserve();
   try {
-    const file = await context.storage.open(checked.key, options);
+    const file = withUploadDigest(await context.storage.open(checked.key, options), options);
     const entry: OpenFile = {
       kind: 'file', path: checked.path, key: checked.key, file,
       isWritable: options.write, isReadable: options.read, openedAtMs: Date.now(),
@@ -69,12 +70,25 @@ export async function closeHandle(
   }
 
   if (entry.hasWritten) {
-    context.log.info('upload completed', { path, bytes: entry.bytesWritten, durationMs });
+    const sha256 = await auditSha256(context, entry);
+    context.log.info('upload completed', { path, bytes: entry.bytesWritten, sha256, durationMs });
     await notifyInboxChange(context, path);
   } else if (entry.bytesRead > 0) {
     context.log.info('download completed', { path, bytes: entry.bytesRead, durationMs });
   }
   return okReply(context, reqId);
+}
+
+/** The upload's SHA-256 for the audit log; a failed read-back is logged, never fatal. */
+async function auditSha256(context: SftpContext, entry: OpenFile): Promise<string | undefined> {
+  try {
+    const { sha256, isReadBack } = await uploadSha256(entry.file, context.storage, entry.key);
+    if (isReadBack) context.log.debug('upload digest read back from storage', { path: relativeText(entry.path) });
+    return sha256;
+  } catch (error) {
+    context.log.error('upload digest failed', { path: relativeText(entry.path), errorName: (error as Error)?.name });
+    return undefined;
+  }
 }
 
 /**
