@@ -163,6 +163,10 @@ async function streamThrough(
     });
   const publishing = deps.storage.publish(clientKey(marker.clientId, 'outbox', name), published)
     .catch((error: unknown) => {
+      // The engine's own output is ended too: destroying the input alone can leave the engine
+      // waiting (a local read stream paused by backpressure never finishes closing), and with it
+      // the job, its retry and the processor's shutdown.
+      sink.destroy(error as Error);
       input.destroy(error as Error);
       return remember(error);
     });
