@@ -243,8 +243,16 @@ function toEntryStat(found: import('node:fs').Stats): EntryStat {
   return { isDirectory: found.isDirectory(), size: found.size, atimeMs: found.atimeMs, mtimeMs: found.mtimeMs };
 }
 
+/** Written bytes after which an upload starts syncing them in the background. */
+const SYNC_AHEAD_BYTES = 64 * 1024 * 1024;
+
 class LocalFileHandle implements FileHandle {
   private hasWritten = false;
+  private unsyncedBytes = 0;
+  /** The background datasync under way, if any; close and abort wait for it. */
+  private syncAhead: Promise<void> | undefined;
+  /** What a background datasync failed with: the kernel reports a write-back error only once. */
+  private syncAheadError: unknown;
 
   constructor(
     private readonly handle: fs.FileHandle,
@@ -264,6 +272,24 @@ class LocalFileHandle implements FileHandle {
       written += result.bytesWritten;
     }
     this.hasWritten = true;
+    this.unsyncedBytes += data.length;
+    if (this.unsyncedBytes >= SYNC_AHEAD_BYTES && this.syncAhead === undefined) this.startSyncAhead();
+  }
+
+  /**
+   * Starts flushing what is written so far while the upload goes on. Why: the kernel keeps a
+   * large upload in memory until CLOSE's datasync, which then wrote it all out while the client
+   * waited (seconds for a GiB); syncing as the upload proceeds leaves CLOSE only the tail.
+   */
+  private startSyncAhead(): void {
+    this.unsyncedBytes = 0;
+    this.syncAhead = this.handle.datasync().then(
+      () => { this.syncAhead = undefined; },
+      (error: unknown) => {
+        this.syncAheadError ??= error;
+        this.syncAhead = undefined;
+      },
+    );
   }
 
   async stat(): Promise<EntryStat> {
@@ -283,6 +309,8 @@ class LocalFileHandle implements FileHandle {
   async close(): Promise<void> {
     try {
       // CLOSE is the client's word that the upload is complete; answer it only once durable.
+      await this.syncAhead;
+      if (this.syncAheadError !== undefined) throw fromFileSystemError(this.syncAheadError);
       if (this.hasWritten) await translated(this.handle.datasync());
     } finally {
       await this.handle.close();
@@ -290,6 +318,8 @@ class LocalFileHandle implements FileHandle {
   }
 
   async abort(): Promise<void> {
+    // Never close the descriptor under a datasync still using it.
+    await this.syncAhead;
     await this.handle.close();
   }
 }
