@@ -101,12 +101,20 @@ async function createStorage(config: Config, log: Logger): Promise<StorageBacken
   return new S3Storage(config.storage);
 }
 
+const SHUTDOWN_GRACE_MS = 15_000;
+
 function stopOnSignal(running: Stoppable[], storage: StorageBackend, log: Logger): void {
   let isStopping = false;
   const stop = (signal: string): void => {
     if (isStopping) return;
     isStopping = true;
     log.info('airlock stopping', { signal });
+    // Jobs stopped here are retried by the next processor (their claims lapse); a job or a
+    // session stuck on storage must not keep the process from ending.
+    setTimeout(() => {
+      log.warn('airlock stopped before its jobs and sessions finished', { waitedMs: SHUTDOWN_GRACE_MS });
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     Promise.allSettled(running.map((service) => service.close()))
       .then(() => storage.close())
       .finally(() => process.exit(0));
