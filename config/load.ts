@@ -27,11 +27,11 @@ export function loadConfig(file: string): Config {
     throw new ConfigError(absoluteFile, document.errors.map((error) => `YAML: ${error.message.split('\n')[0]}`));
   }
 
-  const parsed = configSchema.safeParse(document.toJS() ?? {});
-  if (!parsed.success) throw new ConfigError(absoluteFile, parsed.error.issues.map(describeIssue));
-
-  const problems = crossCheck(parsed.data);
-  if (problems.length > 0) throw new ConfigError(absoluteFile, problems);
+  const raw: unknown = document.toJS() ?? {};
+  const parsed = configSchema.safeParse(raw);
+  // Cross-references are checked on the raw file too, so one run reports every problem.
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map(describeIssue)), ...crossCheck(raw)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(absoluteFile, problems);
 
   return deepFreeze(withResolvedPaths(parsed.data, absoluteFile));
 }
@@ -50,15 +50,25 @@ function describeIssue(issue: ZodIssue): string {
   return `${key}: ${issue.message}`;
 }
 
-function crossCheck(config: ParsedConfig): string[] {
+interface RawReferences {
+  clients?: unknown;
+  profiles?: unknown;
+}
+
+function crossCheck(raw: unknown): string[] {
+  const { clients, profiles } = (typeof raw === 'object' && raw !== null ? raw : {}) as RawReferences;
+  if (!Array.isArray(clients)) return [];
+  const profileNames = new Set(typeof profiles === 'object' && profiles !== null ? Object.keys(profiles) : []);
   const problems: string[] = [];
   const seen = new Set<string>();
 
-  config.clients.forEach((client, index) => {
-    if (seen.has(client.id)) problems.push(`clients.${index}.id: "${client.id}" is used by an earlier client`);
-    seen.add(client.id);
-    if (config.profiles[client.profile] === undefined) {
-      problems.push(`clients.${index}.profile: no profile named "${client.profile}" under profiles`);
+  clients.forEach((client: { id?: unknown; profile?: unknown } | null, index) => {
+    const id = typeof client?.id === 'string' ? client.id : undefined;
+    const profile = typeof client?.profile === 'string' ? client.profile : undefined;
+    if (id !== undefined && seen.has(id)) problems.push(`clients.${index}.id: "${id}" is used by an earlier client`);
+    if (id !== undefined) seen.add(id);
+    if (profile !== undefined && !profileNames.has(profile)) {
+      problems.push(`clients.${index}.profile: no profile named "${profile}" under profiles`);
     }
   });
   return problems;
