@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,13 +14,14 @@ import { hashPassword } from '../../core/password.js';
 import type { StorageBackend } from '../../core/storage/backend.js';
 import { LocalDiskStorage } from '../../core/storage/local-disk.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
+import { TEST_PASSWORD } from './test-secrets.js';
 
 const run = promisify(execFile);
 
 /** Debian's python3, which has paramiko; the pyenv one first on PATH does not. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 export const CLIENT_ID = 'acme';
-export const CLIENT_PASSWORD = 'correct horse battery staple';
+export const CLIENT_PASSWORD = TEST_PASSWORD;
 
 export interface CommandResult {
   code: number;
@@ -126,6 +128,11 @@ export class GatewayHarness {
 
   async close(): Promise<void> {
     await this.gateway.close();
+    // The suite's log audit (test/audit/logs.audit.ts) reads every harness's lines too.
+    const auditFolder = process.env.AIRLOCK_TEST_LOG_DIR;
+    if (auditFolder !== undefined) {
+      appendFileSync(join(auditFolder, `gateway-harness-${process.pid}.log`), `${this.logLines.join('\n')}\n`);
+    }
     await rm(this.dir, { recursive: true, force: true });
   }
 
