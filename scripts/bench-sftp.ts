@@ -89,7 +89,8 @@ function parseOptions(args: string[]): Options {
     const at = args.indexOf(flag);
     return at === -1 ? undefined : args[at + 1];
   };
-  const positional = args.find((arg, index) => !arg.startsWith('--') && !['--runs', '--dir', '--cpu-prof'].includes(args[index - 1] ?? ''));
+  const takesValue = ['--runs', '--dir', '--cpu-prof'];
+  const positional = args.find((arg, index) => !arg.startsWith('--') && !takesValue.includes(args[index - 1] ?? ''));
   const folder = valueOf('--dir') ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
   return {
     sizeMib: Number(positional ?? 1024),
@@ -121,7 +122,9 @@ async function measurePair(
   return samples.map((runsOfOne) => median(runsOfOne));
 }
 
-async function transfer(target: Target, cipher: string, direction: Direction, client: ClientFiles): Promise<Measurement> {
+async function transfer(
+  target: Target, cipher: string, direction: Direction, client: ClientFiles,
+): Promise<Measurement> {
   const copy = `${client.source}.copy`;
   if (direction === 'download') await rm(copy, { force: true });
   const line = direction === 'upload'
@@ -166,7 +169,9 @@ function runSftp(target: Target, cipher: string, line: string, client: ClientFil
 }
 
 /** Airlock's gateway alone, from the TypeScript sources through tsx, on a free loopback port. */
-async function startAirlock(work: string, keyFile: string, profileFolder: string | undefined): Promise<Target> {
+async function startAirlock(
+  work: string, keyFile: string, profileFolder: string | undefined,
+): Promise<Target> {
   const port = await freeLoopbackPort();
   const publicKey = readFileSync(`${keyFile}.pub`, 'utf8').trim();
   const configFile = join(work, 'airlock.yaml');
@@ -185,9 +190,8 @@ async function startAirlock(work: string, keyFile: string, profileFolder: string
   ].join('\n'));
   const profiling = profileFolder === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileFolder];
   const entry = join(REPOSITORY, 'cli', 'main.ts');
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', entry, 'gateway', '--config', configFile], {
-    stdio: ['ignore', 'ignore', 'inherit'], cwd: REPOSITORY,
-  });
+  const args = [...profiling, '--import', 'tsx', entry, 'gateway', '--config', configFile];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: REPOSITORY });
   await waitForPort(port, child);
   return {
     name: 'Airlock', port, user: 'bench', remotePath: 'inbox/bench.bin',
@@ -215,7 +219,9 @@ async function startOpenSsh(work: string, keyFile: string, useInternalSftp: bool
   // sshd refuses to start without its privilege separation folder, which Debian makes only
   // when the ssh service runs.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configFile], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.stderr.resume();
   await waitForPort(port, child);
   const user = execFileSync('id', ['-un'], { encoding: 'utf8' }).trim();
@@ -271,7 +277,8 @@ function printReport(options: Options, rows: string[][]): void {
     'Airlock CPU s client / server', 'OpenSSH CPU s client / server',
   ];
   const subsystem = options.useInternalSftp ? 'internal-sftp' : '/usr/lib/openssh/sftp-server';
-  console.log(`SFTP throughput, ${options.sizeMib} MiB file in ${options.folder}, median of ${options.runs} runs;`);
+  const { sizeMib, folder, runs } = options;
+  console.log(`SFTP throughput, ${sizeMib} MiB file in ${folder}, median of ${runs} runs;`);
   console.log(`OpenSSH client ${sshVersion()}, OpenSSH server: sshd with ${subsystem}`);
   console.log('');
   console.log(`| ${header.join(' | ')} |`);
@@ -307,7 +314,8 @@ function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      const port = typeof address === 'object' && address !== null ? address.port : undefined;
+      server.close(() => (port === undefined ? reject(new Error('no port')) : resolve(port)));
     });
   });
 }

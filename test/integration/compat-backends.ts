@@ -21,7 +21,9 @@ export interface CompatBackend {
 }
 
 const READ_BLOCK_BYTES = 1024 * 1024;
-const READ_ONLY = { read: true, write: false, append: false, create: false, truncate: false, exclusive: false };
+const READ_ONLY = {
+  read: true, write: false, append: false, create: false, truncate: false, exclusive: false,
+};
 
 export const LOCAL_DISK: CompatBackend = {
   name: 'local disk',

@@ -33,7 +33,9 @@ export function describeOpenSshClients(backend: CompatBackend): void {
       const local = await localFile('put.bin', bytes);
       const copy = join(target.harness.dir, 'put.copy');
 
-      const result = await target.harness.sftpBatch([`put ${local} inbox/put.bin`, `get inbox/put.bin ${copy}`]);
+      const result = await target.harness.sftpBatch([
+        `put ${local} inbox/put.bin`, `get inbox/put.bin ${copy}`,
+      ]);
 
       assert.equal(result.code, 0, result.stderr);
       assert.equal(await target.landedSha256('inbox/put.bin'), sha256(bytes));
@@ -85,7 +87,8 @@ export function describeOpenSshClients(backend: CompatBackend): void {
       const local = await localFile('moved.csv', Buffer.from('a,b\n1,2\n'));
 
       const result = await target.harness.sftpBatch([
-        'mkdir inbox/staging', `put ${local} inbox/staging.tmp`, 'rename inbox/staging.tmp inbox/staging/moved.csv',
+        'mkdir inbox/staging', `put ${local} inbox/staging.tmp`,
+        'rename inbox/staging.tmp inbox/staging/moved.csv',
         'ls -l inbox/staging', 'df inbox', 'rm inbox/staging/moved.csv', 'rmdir inbox/staging',
       ]);
 
@@ -100,8 +103,12 @@ export function describeOpenSshClients(backend: CompatBackend): void {
     it('exits 1 and stops at a refused line; a "-" line goes on and exits 0', async () => {
       const local = await localFile('note.txt', Buffer.from('note\n'));
 
-      const stopped = await target.harness.sftpBatch([`put ${local} outbox/note.txt`, `put ${local} inbox/after-stop.txt`]);
-      const continued = await target.harness.sftpBatch(['-rm inbox/never-there.txt', `-put ${local} outbox/note.txt`, `put ${local} inbox/went-on.txt`]);
+      const stopped = await target.harness.sftpBatch([
+        `put ${local} outbox/note.txt`, `put ${local} inbox/after-stop.txt`,
+      ]);
+      const continued = await target.harness.sftpBatch([
+        '-rm inbox/never-there.txt', `-put ${local} outbox/note.txt`, `put ${local} inbox/went-on.txt`,
+      ]);
 
       assert.equal(stopped.code, 1);
       assert.equal(await target.landedStat('inbox/after-stop.txt'), undefined);
@@ -147,7 +154,7 @@ function scp(target: CompatTarget, args: string[]): Promise<CommandResult> {
   const { harness } = target;
   return runCommand('scp', [
     '-F', '/dev/null', '-q', '-P', String(harness.port), '-i', harness.keyFile, '-o', 'IdentitiesOnly=yes',
-    '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${harness.knownHostsFile}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null', ...args,
+    '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
+    '-o', `UserKnownHostsFile=${harness.knownHostsFile}`, '-o', 'GlobalKnownHostsFile=/dev/null', ...args,
   ]);
 }

@@ -10,10 +10,21 @@ import { sha256, type CompatBackend, type CompatTarget } from './compat-backends
 const KEPT_MTIME_S = 1614834367;
 const SCRIPT = join(import.meta.dirname, 'clients', 'compat_paramiko.py');
 
+/** A long name split as WinSCP and FileZilla split it (see compat_paramiko.py). */
+interface ParsedLongName {
+  type: string;
+  links: number;
+  size: number;
+  month: string;
+  day: number;
+  timeOrYear: string;
+  name: string;
+}
+
 interface LongNameEntry {
   filename: string;
   longname: string;
-  parsed: { type: string; links: number; size: number; month: string; day: number; timeOrYear: string; name: string } | null;
+  parsed: ParsedLongName | null;
   size: number;
   mtime: number;
 }
@@ -32,7 +43,8 @@ export function describeParamikoClients(backend: CompatBackend): void {
     const scenario = async (name: string, ...args: string[]): Promise<Record<string, unknown>> => {
       const { harness } = target;
       const result = await runCommand(SYSTEM_PYTHON, [
-        SCRIPT, '127.0.0.1', String(harness.port), harness.knownHostsFile, CLIENT_ID, 'key', harness.keyFile, name, ...args,
+        SCRIPT, '127.0.0.1', String(harness.port), harness.knownHostsFile, CLIENT_ID,
+        'key', harness.keyFile, name, ...args,
       ]);
       assert.equal(result.code, 0, result.stderr);
       return JSON.parse(result.stdout) as Record<string, unknown>;
@@ -68,12 +80,13 @@ export function describeParamikoClients(backend: CompatBackend): void {
       assert.equal(await target.landedSha256('inbox/s.bin'), sha256(expected));
     });
 
-    it('WinSCP upload: .filepart, 64 pipelined 32 KiB writes, replace the target, rename, set times', async () => {
+    it('WinSCP upload: .filepart, 64 pipelined 32 KiB writes, old target replaced, times set', async () => {
       const older = randomBytes(1000);
       const bytes = randomBytes(64 * 32 * 1024 + 500);
       await scenario('put_confirmed', await localFile('older.bin', older), 'inbox/w.bin');
 
-      const seen = await scenario('winscp_upload', await localFile('w.bin', bytes), 'inbox/w.bin', String(KEPT_MTIME_S));
+      const local = await localFile('w.bin', bytes);
+      const seen = await scenario('winscp_upload', local, 'inbox/w.bin', String(KEPT_MTIME_S));
 
       assert.deepEqual(seen, { replaced: true, mtime: KEPT_MTIME_S, sha256: sha256(bytes) });
       assert.equal(await target.landedSha256('inbox/w.bin'), sha256(bytes));
@@ -83,21 +96,25 @@ export function describeParamikoClients(backend: CompatBackend): void {
     it('WinSCP resume: re-opens the .filepart without TRUNC or APPEND and writes from its size', async () => {
       const bytes = randomBytes(3 * 1024 * 1024 + 77);
       const partialBytes = 1024 * 1024 + 4096;
-      const seen = await scenario('winscp_resume', await localFile('r.bin', bytes), 'inbox/r.bin', String(KEPT_MTIME_S), String(partialBytes));
+      const local = await localFile('r.bin', bytes);
+      const seen = await scenario('winscp_resume', local, 'inbox/r.bin', String(KEPT_MTIME_S), String(partialBytes));
 
       assert.deepEqual(seen, { resumedFrom: partialBytes, mtime: KEPT_MTIME_S, sha256: sha256(bytes) });
       assert.equal(await target.landedSha256('inbox/r.bin'), sha256(bytes));
     });
 
-    it('lists long names that WinSCP and FileZilla parse: type, links, owner, group, size, date, name', async () => {
-      await scenario('winscp_upload', await localFile('l.csv', Buffer.from('12345')), 'inbox/l.csv', String(KEPT_MTIME_S));
+    it('lists long names WinSCP and FileZilla parse: type, links, owner, group, size, date, name', async () => {
+      const local = await localFile('l.csv', Buffer.from('12345'));
+      await scenario('winscp_upload', local, 'inbox/l.csv', String(KEPT_MTIME_S));
 
       const seen = await scenario('long_names', 'inbox');
       const entries = seen.entries as LongNameEntry[];
       const file = entries.find((entry) => entry.filename === 'l.csv');
 
       for (const entry of entries) assert.notEqual(entry.parsed, null, entry.longname);
-      assert.deepEqual(file?.parsed, { type: '-', links: 1, size: 5, month: 'Mar', day: 4, timeOrYear: '2021', name: 'l.csv' });
+      assert.deepEqual(file?.parsed, {
+        type: '-', links: 1, size: 5, month: 'Mar', day: 4, timeOrYear: '2021', name: 'l.csv',
+      });
       assert.equal(file?.mtime, KEPT_MTIME_S);
     });
   });

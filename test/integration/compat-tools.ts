@@ -32,7 +32,9 @@ export function describeToolClients(backend: CompatBackend): void {
     };
 
     it('rclone copy and sync land the bytes with their times, and a second sync copies nothing', async () => {
-      const files = { 'a.csv': randomBytes(3 * MIB + 1), 'b.csv': randomBytes(1000), 'c.csv': Buffer.alloc(0) };
+      const files = {
+        'a.csv': randomBytes(3 * MIB + 1), 'b.csv': randomBytes(1000), 'c.csv': Buffer.alloc(0),
+      };
       const folder = await localFolder('rclone-src', files);
 
       const copied = await rclone(target, ['copy', folder, ':sftp:inbox/rclone-copy']);
@@ -50,17 +52,21 @@ export function describeToolClients(backend: CompatBackend): void {
       assert.equal(transfersIn(again.stderr), 0);
     });
 
-    it('rclone uploads under the final or a .partial name and leaves no temporary; exec probes are refused', async () => {
+    it('rclone leaves no temporary name behind, and its exec probes are refused', async () => {
       const folder = await localFolder('rclone-partial', { 'visits.csv': randomBytes(2 * MIB) });
       const result = await rclone(target, ['copy', folder, ':sftp:inbox/rclone-partial']);
 
       assert.equal(result.code, 0, result.stderr);
       const entries = target.harness.logEntries();
-      const refusedExecs = entries.filter((entry) => entry.message === 'request refused' && entry.request === 'exec');
+      const refusedExecs = entries.filter(
+        (entry) => entry.message === 'request refused' && entry.request === 'exec',
+      );
       assert.ok(refusedExecs.length > 0, 'rclone probed with exec');
       // rclone 1.63 and later upload to NAME.XXXX.partial and rename; Debian 12's 1.60 writes
       // NAME directly. Either way nothing temporary may stay behind.
-      const opened = entries.filter((entry) => entry.message === 'file opened').map((entry) => String(entry.path))
+      const opened = entries
+        .filter((entry) => entry.message === 'file opened')
+        .map((entry) => String(entry.path))
         .filter((path) => path.startsWith('inbox/rclone-partial/'));
       for (const path of opened) assert.match(path, /^inbox\/rclone-partial\/visits\.csv(\.\w+\.partial)?$/);
       for (const path of opened.filter((name) => name.endsWith('.partial'))) {
@@ -78,7 +84,8 @@ export function describeToolClients(backend: CompatBackend): void {
       const copy = join(target.harness.dir, 'lftp.copy');
 
       const result = await lftp(target, [
-        `put ${single} -o inbox/lftp.bin`, `mirror -R ${folder} inbox/lftp-mirror`, `pget -n 4 inbox/lftp.bin -o ${copy}`,
+        `put ${single} -o inbox/lftp.bin`, `mirror -R ${folder} inbox/lftp-mirror`,
+        `pget -n 4 inbox/lftp.bin -o ${copy}`,
       ]);
 
       assert.equal(result.code, 0, result.stderr);
@@ -158,7 +165,9 @@ function curl(target: CompatTarget, args: string[]): Promise<CommandResult> {
   ]);
 }
 
-function runWithEnvironment(command: string, args: string[], extra: Record<string, string>): Promise<CommandResult> {
+function runWithEnvironment(
+  command: string, args: string[], extra: Record<string, string>,
+): Promise<CommandResult> {
   // spawn() copies the environment at once, so the keys can go again right after.
   Object.assign(process.env, extra);
   try {
