@@ -6,9 +6,10 @@ import { after, before, describe, it } from 'node:test';
 
 import { CLIENT_ID, runCommand, SYSTEM_PYTHON } from '../support/gateway-harness.js';
 import { sha256, type CompatBackend, type CompatTarget } from './compat-backends.js';
+import { REPO_ROOT } from '../support/repo-root.js';
 
 const KEPT_MTIME_S = 1614834367;
-const SCRIPT = join(import.meta.dirname, 'clients', 'compat_paramiko.py');
+const SCRIPT = join(REPO_ROOT, 'test', 'integration', 'clients', 'compat_paramiko.py');
 
 /** A long name split as WinSCP and FileZilla split it (see compat_paramiko.py). */
 interface ParsedLongName {

@@ -14,6 +14,7 @@ import { hashPassword } from '../../core/password.js';
 import type { StorageBackend } from '../../core/storage/backend.js';
 import { LocalDiskStorage } from '../../core/storage/local-disk.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
+import { REPO_ROOT } from './repo-root.js';
 import { TEST_PASSWORD } from './test-secrets.js';
 
 const run = promisify(execFile);
@@ -117,7 +118,7 @@ export class GatewayHarness {
    * python3, logging in as acme with the key pair, or with `password` when given.
    */
   async paramiko(scenario: string, args: string[] = [], login: { password?: string; user?: string } = {}): Promise<Record<string, unknown>> {
-    const script = join(import.meta.dirname, '..', 'integration', 'clients', 'paramiko_client.py');
+    const script = join(REPO_ROOT, 'test', 'integration', 'clients', 'paramiko_client.py');
     const method = login.password === undefined ? ['key', this.keyFile] : ['password', login.password];
     const result = await runCommand(SYSTEM_PYTHON, [
       script, '127.0.0.1', String(this.port), this.knownHostsFile, login.user ?? CLIENT_ID, ...method, scenario, ...args,

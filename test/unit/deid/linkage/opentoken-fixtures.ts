@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 
 import { parse } from 'csv-parse/sync';
 
 import type { LinkageSpec } from '../../../../core/deid/linkage/index.js';
+import { REPO_ROOT } from '../../../support/repo-root.js';
 
 /** The published OpenToken vectors, copied unchanged into test/fixtures/opentoken/. */
 
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/opentoken/', import.meta.url));
+const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'opentoken') + sep;
 
 export const HASHING_SECRET = 'HashingKey';
 export const ENCRYPTION_KEY = 'Secret-Encryption-Key-Goes-Here.';
