@@ -10,6 +10,7 @@ import type {
   DirEntry, EntryStat, FileHandle, OpenOptions, StorageBackend, StorageKey, VersionedRecord,
 } from './backend.js';
 import { STAGING_FOLDER } from '../layout.js';
+import { JoinedWrites } from './joined-writes.js';
 import { fromFileSystemError, translated } from './local-errors.js';
 import { checkedKey, joinKey } from './storage-key.js';
 
@@ -243,6 +244,8 @@ function toEntryStat(found: import('node:fs').Stats): EntryStat {
   return { isDirectory: found.isDirectory(), size: found.size, atimeMs: found.atimeMs, mtimeMs: found.mtimeMs };
 }
 
+/** File system writes one handle has under way; later ones queue and are joined (joined-writes.ts). */
+const WRITES_IN_FLIGHT = 2;
 /** Written bytes after which an upload starts syncing them in the background. */
 const SYNC_AHEAD_BYTES = 64 * 1024 * 1024;
 
@@ -254,10 +257,14 @@ class LocalFileHandle implements FileHandle {
   /** What a background datasync failed with: the kernel reports a write-back error only once. */
   private syncAheadError: unknown;
 
+  private readonly writes: JoinedWrites;
+
   constructor(
     private readonly handle: fs.FileHandle,
     private readonly isWritable: boolean,
-  ) {}
+  ) {
+    this.writes = new JoinedWrites(handle, WRITES_IN_FLIGHT);
+  }
 
   async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     const buffer = into !== undefined && into.length >= length ? into : Buffer.allocUnsafe(length);
@@ -266,11 +273,7 @@ class LocalFileHandle implements FileHandle {
   }
 
   async write(offset: number, data: Buffer): Promise<void> {
-    let written = 0;
-    while (written < data.length) {
-      const result = await translated(this.handle.write(data, written, data.length - written, offset + written));
-      written += result.bytesWritten;
-    }
+    await translated(this.writes.write(offset, data));
     this.hasWritten = true;
     this.unsyncedBytes += data.length;
     if (this.unsyncedBytes >= SYNC_AHEAD_BYTES && this.syncAhead === undefined) this.startSyncAhead();
@@ -292,16 +295,21 @@ class LocalFileHandle implements FileHandle {
     );
   }
 
+  // Size, times and truncation wait for the writes handed in before them, so that a queued
+  // write can neither re-grow a truncated file nor move a modification time just set.
   async stat(): Promise<EntryStat> {
+    await this.writes.idle();
     return toEntryStat(await translated(this.handle.stat()));
   }
 
   async setTimes(atimeMs: number, mtimeMs: number): Promise<void> {
+    await this.writes.idle();
     await translated(this.handle.utimes(atimeMs / 1000, mtimeMs / 1000));
   }
 
   async truncate(size: number): Promise<void> {
     if (!this.isWritable) throw new AirlockError('DENIED', 'file is not open for writing');
+    await this.writes.idle();
     await translated(this.handle.truncate(size));
     this.hasWritten = true;
   }
@@ -309,6 +317,7 @@ class LocalFileHandle implements FileHandle {
   async close(): Promise<void> {
     try {
       // CLOSE is the client's word that the upload is complete; answer it only once durable.
+      await this.writes.idle();
       await this.syncAhead;
       if (this.syncAheadError !== undefined) throw fromFileSystemError(this.syncAheadError);
       if (this.hasWritten) await translated(this.handle.datasync());
@@ -318,7 +327,8 @@ class LocalFileHandle implements FileHandle {
   }
 
   async abort(): Promise<void> {
-    // Never close the descriptor under a datasync still using it.
+    // Never close the descriptor under a write or datasync still using it.
+    await this.writes.idle();
     await this.syncAhead;
     await this.handle.close();
   }
