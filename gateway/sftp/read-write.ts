@@ -32,7 +32,15 @@ export async function readFile(
   return () => sendDataReply(context.sftp, reqId, bytes, onSent);
 }
 
-/** WRITE lands its bytes at their offset like pwrite; answered once storage took them. */
+/**
+ * WRITE lands its bytes at their offset like pwrite; answered once storage took them.
+ *
+ * LIMITATION: ssh2 assembles every incoming WRITE in a fresh buffer (up to 255 KiB) that lives
+ * until storage has it, so uploads keep the garbage collector busy and cost the gateway about
+ * twice the CPU per GiB of OpenSSH's sftp-server (scripts/bench-sftp.ts). Acceptable while
+ * upload throughput stays within 0.8 of OpenSSH's there; fix: parse WRITE packets off the
+ * channel ourselves into reused buffers, as READ replies already reuse theirs.
+ */
 export async function writeFile(
   context: SftpContext, reqId: number, handle: Buffer, offset: number, bytes: Buffer,
 ): Promise<Reply> {
