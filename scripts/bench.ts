@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark under scripts/ in turn, at quick sizes, each printing its own
 // figures. A name runs that one only; --full runs each at its own (larger) default size.
 //
-//   npx tsx scripts/bench.ts [deid|sftp|s3|latency|load] [--full]
+//   npx tsx scripts/bench.ts [deid|sftp|s3|gateway-s3|latency|load] [--full]
 //
 // The SFTP benchmarks run Airlock from dist/, so this builds once first (`tsc -p .`).
 import { spawn } from 'node:child_process';
@@ -28,6 +28,13 @@ const BENCHMARKS: Benchmark[] = [
     name: 's3', script: 'bench-s3.ts', quickArgs: ['64'], fixedArgs: [],
     // bench-s3 starts a radosgw of its own on loopback unless AIRLOCK_BENCH_S3_ENDPOINT names one.
     missing: () => (process.env.AIRLOCK_BENCH_S3_ENDPOINT || existsSync('/usr/bin/radosgw') ? undefined : 'radosgw is not installed'),
+  },
+  {
+    name: 'gateway-s3', script: 'bench-gateway-s3.ts', quickArgs: ['64', '--ciphers', 'aes128-gcm'], fixedArgs: ['--no-build'],
+    missing: () => {
+      if (!existsSync('/usr/bin/sftp')) return 'the OpenSSH sftp client is not installed';
+      return process.env.AIRLOCK_BENCH_S3_ENDPOINT || existsSync('/usr/bin/radosgw') ? undefined : 'radosgw is not installed';
+    },
   },
   { name: 'latency', script: 'bench-latency.ts', quickArgs: ['20'], fixedArgs: ['--no-build'] },
   { name: 'load', script: 'load-test.ts', quickArgs: ['50', '15'], fixedArgs: ['--no-build'] },
