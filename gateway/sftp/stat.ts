@@ -41,7 +41,10 @@ export async function setPathAttributes(
   const checked = context.view.check('stat', path);
   await context.view.stat(checked);
 
-  if (attrs.size !== undefined) await truncatePath(context, context.view.check('write', path), attrs.size);
+  if (attrs.size !== undefined) {
+    refuseOversize(context, attrs.size);
+    await truncatePath(context, context.view.check('write', path), attrs.size);
+  }
   if (attrs.atime !== undefined && attrs.mtime !== undefined) {
     const key = storageKey(context.view.check('setTimes', path).key);
     await context.storage.setTimes(key, attrs.atime * 1000, attrs.mtime * 1000);
@@ -56,6 +59,7 @@ export async function setHandleAttributes(
 
   if (attrs.size !== undefined) {
     if (!entry.isWritable) throw refusal('DENIED', 'file is not open for writing');
+    refuseOversize(context, attrs.size);
     await tracked(entry, entry.file.truncate(attrs.size));
     entry.hasWritten = true;
   }
@@ -64,6 +68,11 @@ export async function setHandleAttributes(
     await tracked(entry, entry.file.setTimes(attrs.atime * 1000, attrs.mtime * 1000));
   }
   return okReply(context, reqId);
+}
+
+/** A size set by SETSTAT obeys the same limit as bytes written, or a sparse file would not. */
+function refuseOversize(context: SftpContext, size: number): void {
+  if (size > context.limits.maxFileBytes) throw refusal('NO_SPACE', 'file is larger than allowed');
 }
 
 async function truncatePath(

@@ -111,6 +111,21 @@ describe('limits, each reached', () => {
     await sftp.close();
   });
 
+  it('answers FAILURE to a SETSTAT or FSETSTAT size past the largest file, so no huge sparse file is made', async () => {
+    const sftp = await harness.rawSftp();
+    const handle = await sftp.openHandle('/inbox/sparse.csv', NEW_FILE);
+    const sizeFlag = { u32: 0x1 };
+
+    const byHandle = await sftp.request(FXP.FSETSTAT, handle, sizeFlag, { u64: 10_000_000_000 });
+    assert.equal(statusCode(await sftp.request(FXP.CLOSE, handle)), STATUS.OK);
+    const byPath = await sftp.request(FXP.SETSTAT, '/inbox/sparse.csv', sizeFlag, { u64: 100_001 });
+    const fits = await sftp.request(FXP.SETSTAT, '/inbox/sparse.csv', sizeFlag, { u64: 100_000 });
+    assert.equal(statusCode(byHandle), STATUS.FAILURE);
+    assert.equal(statusCode(byPath), STATUS.FAILURE);
+    assert.equal(statusCode(fits), STATUS.OK);
+    await sftp.close();
+  });
+
   it('answers FAILURE to an OPEN past the handle limit; a dropped session with open uploads is never processed', async () => {
     const sftp = await harness.rawSftp();
     const eventsBefore = harness.inboxEvents.length;
