@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 
 const MIB = 1024 * 1024;
 const CIPHERS = ['aes128-gcm@openssh.com', 'chacha20-poly1305@openssh.com'] as const;
-const REPOSITORY = fileURLToPath(new URL('../', import.meta.url));
+/** The repository's top folder, whether this runs through tsx or compiled under dist/. */
+const REPOSITORY = fileURLToPath(new URL('../', import.meta.url)).replace(/\/dist\/?$/, '/');
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
 type Direction = 'upload' | 'download';
