@@ -23,7 +23,10 @@ export interface DeidCommandArgs {
  */
 export async function runDeidCommand(args: DeidCommandArgs): Promise<DeidStats> {
   const profile = args.config.profiles[args.profileName];
-  if (profile === undefined) throw new AirlockError('PROFILE_MISSING', 'no profile of that name in the configuration');
+  if (profile === undefined) {
+    const known = Object.keys(args.config.profiles).join(', ') || 'none';
+    throw new AirlockError('PROFILE_MISSING', `no profile "${args.profileName}" in the configuration (profiles: ${known})`);
+  }
 
   const tokenKey = readTokenKey(args.config.tokenKeyFile);
   const totalBytes = (await stat(args.inputPath)).size;
