@@ -1,10 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 
 import type { FileHandle, OpenOptions, StorageBackend, StorageKey } from '../core/storage/backend.js';
+import { sha256OfStored } from '../core/storage/stored-sha256.js';
 
 /** Out-of-order bytes held for the running hash, per upload, before it gives up on them. */
 export const DIGEST_REORDER_WINDOW_BYTES = 8 * 1024 * 1024;
-const READ_BACK_BLOCK_BYTES = 1024 * 1024;
 
 /**
  * The SHA-256 of an upload for the audit log, computed as WRITEs arrive without holding the
@@ -97,23 +97,5 @@ export async function uploadSha256(
 ): Promise<{ sha256: string; isReadBack: boolean }> {
   const running = digests.get(file)?.finish();
   if (running !== undefined) return { sha256: running, isReadBack: false };
-  return { sha256: await readBackSha256(storage, key), isReadBack: true };
-}
-
-async function readBackSha256(storage: StorageBackend, key: StorageKey): Promise<string> {
-  const hash = createHash('sha256');
-  const file = await storage.open(key, {
-    read: true, write: false, append: false, create: false, truncate: false, exclusive: false,
-  });
-  try {
-    for (let offset = 0; ; ) {
-      const block = await file.read(offset, READ_BACK_BLOCK_BYTES);
-      if (block.length === 0) break;
-      hash.update(block);
-      offset += block.length;
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
+  return { sha256: await sha256OfStored(storage, key), isReadBack: true };
 }

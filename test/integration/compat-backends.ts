@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { EntryStat, StorageBackend } from '../../core/storage/backend.js';
 import { S3Storage } from '../../core/storage/s3.js';
+import { sha256OfStored } from '../../core/storage/stored-sha256.js';
 import { CLIENT_ID, GatewayHarness } from '../support/gateway-harness.js';
 import { createTestBucket, s3TestConfig, startRadosgw, type S3TestServer } from '../support/radosgw.js';
 
@@ -19,11 +20,6 @@ export interface CompatBackend {
   name: string;
   start(): Promise<CompatTarget>;
 }
-
-const READ_BLOCK_BYTES = 1024 * 1024;
-const READ_ONLY = {
-  read: true, write: false, append: false, create: false, truncate: false, exclusive: false,
-};
 
 export const LOCAL_DISK: CompatBackend = {
   name: 'local disk',
@@ -62,22 +58,6 @@ function targetOn(harness: GatewayHarness, storage: StorageBackend, stop: () => 
       await stop();
     },
   };
-}
-
-async function sha256OfStored(storage: StorageBackend, key: string): Promise<string> {
-  const hash = createHash('sha256');
-  const file = await storage.open(key, READ_ONLY);
-  try {
-    for (let offset = 0; ; ) {
-      const block = await file.read(offset, READ_BLOCK_BYTES);
-      if (block.length === 0) break;
-      hash.update(block);
-      offset += block.length;
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
 }
 
 export function sha256(bytes: Buffer): string {
