@@ -1,7 +1,7 @@
 import { AirlockError } from '../core/errors.js';
 import { CLIENTS_FOLDER, CLIENT_FOLDERS, clientKey, clientRootKey } from '../core/layout.js';
 import type { DirEntry, EntryStat, StorageBackend, StorageKey } from '../core/storage/backend.js';
-import { placeOf, type ClientPath, type Place } from './client-path.js';
+import { MAX_NAME_BYTES, placeOf, type ClientPath, type Place } from './client-path.js';
 import { checkAccess, type Operation } from './permissions.js';
 import { refusal } from './refusal.js';
 
@@ -38,6 +38,7 @@ export class ClientView {
   check(operation: Operation, path: ClientPath): CheckedPath {
     const place = placeOf(path);
     checkAccess(operation, place);
+    if (CREATING.has(operation) && place.kind === 'inside' && place.folder === 'inbox') checkNameRoom(place.rest);
     return { path, place, key: keyOf(this.clientId, place) };
   }
 
@@ -58,6 +59,21 @@ export class ClientView {
       return;
     }
     yield* this.storage.list(checked.key);
+  }
+}
+
+const CREATING: ReadonlySet<Operation> = new Set<Operation>(['write', 'rename', 'mkdir']);
+
+/**
+ * A name made in the inbox leaves room for what the processor derives from it:
+ * `STEM.deid.EXT.report.json` is 17 bytes longer, and file systems and this gateway stop at 255.
+ */
+export const MAX_INBOX_NAME_BYTES = MAX_NAME_BYTES - '.deid'.length - '.report.json'.length;
+
+function checkNameRoom(rest: string): void {
+  const name = rest.slice(rest.lastIndexOf('/') + 1);
+  if (Buffer.byteLength(name) > MAX_INBOX_NAME_BYTES) {
+    throw refusal('DENIED', `names in the inbox are limited to ${MAX_INBOX_NAME_BYTES} bytes`);
   }
 }
 

@@ -32,15 +32,21 @@ export type JobOutcome =
   | { kind: 'skipped' }
   | { kind: 'retry'; jobId: string };
 
-/** Codes that say the input or its marker is at fault: the client gets a report, no retry. */
-const JOB_FAILURE_CODES: ReadonlySet<string> = new Set<JobCode>([
-  'CHECKSUM_MISMATCH', 'MARKER_WITHOUT_FILE', 'BAD_MARKER', 'UNKNOWN_COLUMN', 'MISSING_COLUMN',
-  'DUPLICATE_COLUMN', 'BLANK_COLUMN', 'EMPTY_FILE', 'MALFORMED_CSV', 'RAGGED_ROW', 'RECORD_TOO_LARGE',
-  'BAD_VALUE', 'BAD_ENCODING', 'RELEASE_GATE', 'PROFILE_MISSING',
-]);
+/**
+ * Whether a job code says the input, its marker or the client's profile is at fault (the client
+ * gets `NAME.error.json`, no retry) or the job could not run (everything stays for a retry).
+ * A new job code without an answer here does not compile.
+ */
+const IS_INPUT_FAULT: Record<JobCode, boolean> = {
+  CHECKSUM_MISMATCH: true, MARKER_WITHOUT_FILE: true, BAD_MARKER: true, UNKNOWN_COLUMN: true,
+  MISSING_COLUMN: true, DUPLICATE_COLUMN: true, BLANK_COLUMN: true, EMPTY_FILE: true,
+  MALFORMED_CSV: true, RAGGED_ROW: true, RECORD_TOO_LARGE: true, BAD_VALUE: true,
+  BAD_ENCODING: true, BAD_GZIP: true, RELEASE_GATE: true, PROFILE_MISSING: true,
+  STORAGE_FAILURE: false,
+};
 
 export function isJobFailure(error: unknown): error is AirlockError {
-  return isAirlockError(error) && JOB_FAILURE_CODES.has(error.code);
+  return isAirlockError(error) && IS_INPUT_FAULT[error.code as JobCode] === true;
 }
 
 /**

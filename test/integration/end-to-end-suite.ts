@@ -166,6 +166,19 @@ export function endToEndSuite(backend: StorageUnderTest): void {
       assert.equal(JSON.parse(readFileSync(local('ghost.csv.error.json'), 'utf8')).error.code, 'MARKER_WITHOUT_FILE');
     });
 
+    it('reports a .gz upload that is not gzip as the input\'s fault, once, without retrying', async () => {
+      writeFileSync(local('fake.csv.gz'), 'Id,BIRTHDATE\n1,2000-01-01\n');
+      writeFileSync(local('fake.csv.gz.done'), '');
+      const upload = sftp('put fake.csv.gz inbox/fake.csv.gz\nput fake.csv.gz.done inbox/fake.csv.gz.done\n');
+      assert.equal(upload.status, 0, upload.stderr);
+
+      await waitInOutbox('fake.csv.gz.error.json');
+      assert.equal(sftp('get outbox/fake.csv.gz.error.json\n').status, 0);
+      assert.equal(JSON.parse(readFileSync(local('fake.csv.gz.error.json'), 'utf8')).error.code, 'BAD_GZIP');
+      assert.equal(inboxNames().includes('fake.csv.gz.done'), false);
+      assert.equal(airlock.logs.some((entry) => entry.message === 'job interrupted, will retry'), false);
+    });
+
     it('never processes an upload that has no marker', async () => {
       const upload = sftp(`put ${join(process.cwd(), PATIENTS)} inbox/unmarked.csv\n`);
       assert.equal(upload.status, 0, upload.stderr);
