@@ -3,6 +3,7 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 
 import { loadConfig } from '../config/load.js';
+import { ConfigError } from '../core/errors.js';
 
 export interface ClientAddOptions {
   configFile: string;
@@ -36,12 +37,13 @@ export function runClientAddCommand(options: ClientAddOptions): void {
   else (clients as YAMLSeq).add(document.createNode(entry));
 
   const candidate = `${options.configFile}.new`;
-  writeFileSync(candidate, document.toString());
+  // No folding and no padding, so lines the command did not touch keep their shape.
+  writeFileSync(candidate, document.toString({ lineWidth: 0, flowCollectionPadding: false }));
   try {
     loadConfig(candidate);
   } catch (error) {
     unlinkSync(candidate);
-    throw error;
+    throw error instanceof ConfigError ? new ConfigError(options.configFile, error.problems) : error;
   }
   renameSync(candidate, options.configFile);
 }

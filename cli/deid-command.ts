@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import cliProgress from 'cli-progress';
@@ -29,6 +29,9 @@ export async function runDeidCommand(args: DeidCommandArgs): Promise<DeidStats> 
   }
 
   const tokenKey = readTokenKey(args.config.tokenKeyFile);
+  if (resolve(args.inputPath) === resolve(args.outputPath)) {
+    throw new Error('the output would replace the input: name another output file');
+  }
   const totalBytes = (await stat(args.inputPath)).size;
   const partialPath = join(dirname(args.outputPath), `.${basename(args.outputPath)}.${randomBytes(6).toString('hex')}.partial`);
   const bar = process.stderr.isTTY ? startProgressBar(totalBytes) : undefined;

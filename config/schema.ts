@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { profileSchema } from '../core/deid/profile-schema.js';
-import { algorithmsSchema, cidrSchema } from './security-schema.js';
+import { algorithmsSchema, cidrSchema, publicKeyLineSchema } from './security-schema.js';
 
 const listenSchema = z
   .string()
@@ -81,7 +81,7 @@ const clientSchema = z
     id: clientIdSchema,
     /** Output of `airlock passwd`; never a plain password. */
     password: z.string().regex(/^scrypt\$/, 'expected a hash made by `airlock passwd`').optional(),
-    publicKeys: z.array(z.string().min(1)).default([]),
+    publicKeys: z.array(publicKeyLineSchema).default([]),
     profile: z.string().min(1),
     markerSuffix: z.string().regex(/^\.[A-Za-z0-9._-]+$/).default('.done'),
     keepInputs: z.boolean().default(false),

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 
+import ssh2 from 'ssh2';
 import { z } from 'zod';
 
 /** `ADDRESS` or `ADDRESS/PREFIX`, IPv4 or IPv6, as the allow lists take them. */
@@ -11,6 +12,17 @@ export function isCidr(text: string): boolean {
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
+
+/** One OpenSSH `authorized_keys` line holding a public key, as ssh2 reads it. */
+export function isPublicKeyLine(line: string): boolean {
+  const parsed = ssh2.utils.parseKey(line.trim());
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return key !== undefined && !(key instanceof Error) && !key.isPrivateKey();
+}
+
+export const publicKeyLineSchema = z
+  .string()
+  .refine(isPublicKeyLine, 'expected one OpenSSH public key line ("ssh-ed25519 AAAA… comment")');
 
 export const cidrSchema = z
   .string()

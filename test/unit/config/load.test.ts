@@ -62,6 +62,7 @@ describe('loadConfig', () => {
     ['a client naming a missing profile', VALID.replace('profile: claims', 'profile: claim'), 'clients.0.profile: no profile named "claim"'],
     ['a plain-text password', VALID.replace('    publicKeys:', '    password: hunter2hunter2\n    publicKeys:'), 'clients.0.password:'],
     ['an unknown column action', VALID.replace('zip: zip3', 'zip: zip5'), 'profiles.claims.columns.zip'],
+    ['a public key line that is not a key', VALID.replace('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl acme@laptop', 'not a key'), 'clients.0.publicKeys.0: expected one OpenSSH public key line'],
     ['a YAML syntax error', 'dataDir: [unclosed\n', 'YAML:'],
   ];
   for (const [title, text, expected] of mistakes) {
