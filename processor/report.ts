@@ -38,7 +38,12 @@ export function successReport(job: SuccessReportInput): Buffer {
     columns: job.stats.columns,
     delimiter: job.stats.delimiter,
     encoding: job.stats.encoding,
-    profile: { name: job.profile.name, sha256: profileHash(job.profile) },
+    profile: {
+      name: job.profile.name,
+      sha256: profileHash(job.profile),
+      // A profile may name columns a file lacks; the report says which, so nobody assumes them handled.
+      columnsNotInFile: Object.keys(job.profile.columns).filter((name) => !job.stats.columns.some((column) => column.name === name)),
+    },
     software: { name: 'airlock', version: AIRLOCK_VERSION },
     ...timingFields(job.timing),
   };

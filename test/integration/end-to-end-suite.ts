@@ -120,6 +120,7 @@ export function endToEndSuite(backend: StorageUnderTest): void {
       assert.equal(report.output.sha256, createHash('sha256').update(outputText).digest('hex'));
       assert.deepEqual([report.rows.read, report.rows.written, report.rows.rejected], [27, 27, 0]);
       assert.equal(report.profile.name, 'synthea-patients');
+      assert.deepEqual(report.profile.columnsNotInFile, []);
       assert.equal(report.columns.find((column: { name: string }) => column.name === 'SSN').action, 'drop');
     });
 
