@@ -17,16 +17,28 @@ const MAX_JOINED = 32;
  * pool on its own: one hand-over, one wake-up and one promise per 255 KiB, with the threads
  * competing with the cipher for the same two cores. Joined, a burst of WRITEs costs one system
  * call. Each write's promise still settles only once its own bytes were written (or failed).
+ *
+ * A file opened with O_APPEND (`isAppend`) takes one write at a time: the kernel ignores the
+ * position and puts each write at the end of the file as it is when the write runs, so two in
+ * flight would land in whichever order the thread pool ran them, swapping whole requests. One
+ * at a time, they land in the order they were handed in, which is SFTP's request order.
  */
 export class JoinedWrites {
   private readonly queue: QueuedWrite[] = [];
   private inFlight = 0;
   private whenIdle: (() => void)[] = [];
 
+  private readonly maxInFlight: number;
+  private readonly isAppend: boolean;
+
   constructor(
     private readonly handle: FileHandle,
-    private readonly maxInFlight: number,
-  ) {}
+    maxInFlight: number,
+    options: { isAppend: boolean } = { isAppend: false },
+  ) {
+    this.isAppend = options.isAppend;
+    this.maxInFlight = options.isAppend ? 1 : maxInFlight;
+  }
 
   write(offset: number, data: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -54,11 +66,16 @@ export class JoinedWrites {
     }
   }
 
-  /** The oldest queued write and those right behind it that continue where it ends. */
+  /**
+   * The oldest queued write and those right behind it that continue where it ends; in append
+   * mode, whose positions the kernel ignores, simply those right behind it.
+   */
   private takeRun(): QueuedWrite[] {
     const run = [this.queue.shift() as QueuedWrite];
     let end = run[0]!.offset + run[0]!.data.length;
-    while (run.length < MAX_JOINED && this.queue[0]?.offset === end) {
+    const joins = (next: QueuedWrite | undefined): boolean =>
+      next !== undefined && (this.isAppend || next.offset === end);
+    while (run.length < MAX_JOINED && joins(this.queue[0])) {
       const next = this.queue.shift() as QueuedWrite;
       run.push(next);
       end += next.data.length;

@@ -65,7 +65,7 @@ export class LocalDiskStorage implements StorageBackend {
       await handle.close();
       throw new AirlockError('DENIED', 'is a folder');
     }
-    return new LocalFileHandle(handle, options.write);
+    return new LocalFileHandle(handle, options.write, options.append);
   }
 
   async mkdir(key: StorageKey): Promise<void> {
@@ -262,8 +262,9 @@ class LocalFileHandle implements FileHandle {
   constructor(
     private readonly handle: fs.FileHandle,
     private readonly isWritable: boolean,
+    isAppend: boolean,
   ) {
-    this.writes = new JoinedWrites(handle, WRITES_IN_FLIGHT);
+    this.writes = new JoinedWrites(handle, WRITES_IN_FLIGHT, { isAppend });
   }
 
   async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
