@@ -10,7 +10,9 @@ import { Authenticator } from './authentication.js';
 import { serveConnection } from './connection.js';
 import { ConcurrencyLimit } from './connection-limits.js';
 import { loadOrCreateHostKeys, type HostKey } from './host-keys.js';
+import { guardMarkers } from './marker-guard.js';
 import { isNativeCryptoInUse } from './native-crypto.js';
+import { OpenUploads } from './open-uploads.js';
 import type { InboxChangeListener } from './sftp/sftp-context.js';
 import { coalesceWrites } from './socket-writes.js';
 import { airlockVersion } from './version.js';
@@ -45,6 +47,10 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const clientSessions = new ConcurrencyLimit(config.limits.sessionsPerClient);
   const version = airlockVersion();
   const { algorithms } = config.security;
+  // One record of open uploads for every session of this gateway: a marker may come on
+  // another connection than its file.
+  const suffixes = new Map(config.clients.map((client) => [client.id, client.markerSuffix]));
+  const storage = guardMarkers(deps.storage, new OpenUploads(), (clientId) => suffixes.get(clientId));
 
   const server = new ssh2.Server({
     hostKeys: hostKeys.map((key) => key.privateKey),
@@ -66,7 +72,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       loginTimers.delete(socketKey);
     });
     serveConnection(connection, info.ip, {
-      ...deps, log, authenticator, clientSessions, onInboxChange: deps.onInboxChange,
+      ...deps, storage, log, authenticator, clientSessions, onInboxChange: deps.onInboxChange,
     });
   });
 

@@ -22,8 +22,9 @@ export function markerFromKey(key: StorageKey, suffixFor: (clientId: string) => 
   const suffix = suffixFor(clientId);
   if (suffix === undefined || !name.endsWith(suffix) || isTemporaryName(name)) return undefined;
 
+  // A marker naming a temporary name marks nothing: such a name is an upload still under way.
   const inputName = name.slice(0, -suffix.length);
-  if (inputName === '') return undefined;
+  if (inputName === '' || isTemporaryName(inputName)) return undefined;
   return { clientId, inputName, markerKey: key, inputKey: clientKey(clientId, 'inbox', inputName) };
 }
 

@@ -21,6 +21,10 @@ describe('markerFromKey', () => {
     ['clients/acme/inbox/visits.csv.done.filepart', undefined],
     ['clients/acme/inbox/visits.csv.done.partial', undefined],
     ['clients/acme/inbox/.in.visits.csv.done', undefined],
+    ['clients/acme/inbox/visits.csv.filepart.done', undefined],
+    ['clients/acme/inbox/visits.csv.partial.done', undefined],
+    ['clients/beta/inbox/visits.csv.filepart.ready', undefined],
+    ['clients/acme/inbox/visits.filepart.csv.done', 'visits.filepart.csv'],
     ['.airlock/claims/acme/visits.csv.done', undefined],
   ];
   for (const [key, inputName] of cases) {
