@@ -1,18 +1,17 @@
 import type { Config } from '../config/load.js';
 import { loadConfig } from '../config/load.js';
 import { ensureClientFolders } from '../core/client-folders.js';
-import { readLinkageSecrets } from '../core/deid/linkage/index.js';
 import { clientKey, noticeKey } from '../core/layout.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { StorageBackend } from '../core/storage/backend.js';
-import { LocalDiskStorage } from '../core/storage/local-disk.js';
 import { baseName } from '../core/storage/storage-key.js';
 import { createTokenKeyFile, readTokenKey } from '../core/token-key.js';
 import { AIRLOCK_VERSION } from '../core/version.js';
 import { startGateway } from '../gateway/gateway.js';
 import { markerFromKey } from '../processor/marker.js';
-import { startProcessor, type RunningProcessor } from '../processor/processor.js';
-import type { JobStep } from '../processor/run-job.js';
+import type { RunningProcessor } from '../processor/processor.js';
+import { checkLinkageSecrets, createStorage, startConfiguredProcessor } from './processor-setup.js';
+import { startProcessorThread } from './processor-thread.js';
 
 export type ServiceRole = 'both' | 'gateway' | 'processor';
 
@@ -30,15 +29,19 @@ export async function runServices(configFile: string, role: ServiceRole): Promis
   log.info('airlock starting', { version: AIRLOCK_VERSION, role, config: describeConfig(config) });
 
   if (config.createTokenKey && createTokenKeyFile(config.tokenKeyFile)) log.warn('token key created', { file: config.tokenKeyFile });
-  const tokenKey = role === 'gateway' ? undefined : readTokenKey(config.tokenKeyFile);
-  if (role !== 'gateway') checkLinkageSecrets(config);
+  // What jobs need is checked here, so a missing key stops start-up before anything listens.
+  if (role !== 'gateway') {
+    readTokenKey(config.tokenKeyFile);
+    checkLinkageSecrets(config);
+  }
 
   const storage = await createStorage(config, log);
   await ensureClientFolders(storage, config.clients.map((client) => client.id));
 
   const running: Stoppable[] = [];
-  const afterStep = faultInjection(process.env.AIRLOCK_FAULT_KILL_AT, log);
-  const processor = tokenKey === undefined ? undefined : await startProcessor({ config, storage, tokenKey, log, afterStep });
+  const processor = role === 'processor'
+    ? await startConfiguredProcessor(config, storage, log)
+    : role === 'both' ? await startProcessorThread(config.file, log) : undefined;
   if (processor !== undefined) running.push(processor);
 
   if (role !== 'processor') {
@@ -72,33 +75,6 @@ async function announceInboxChange(
 
   if (storage.kind !== 'local') await storage.publish(noticeKey(marker.clientId, baseName(marker.markerKey)), Buffer.alloc(0));
   processor?.notify(key);
-}
-
-/**
- * `AIRLOCK_FAULT_KILL_AT=STEP` makes the process kill itself with SIGKILL the first time a job
- * reaches STEP: the crash-safety tests use it to stop a job at an exact point, which a kill sent
- * from outside on seeing a log line cannot do for steps a few microseconds apart.
- */
-function faultInjection(step: string | undefined, log: Logger): ((reached: JobStep) => void) | undefined {
-  if (step === undefined || step === '') return undefined;
-  log.warn('fault injection armed', { killAt: step });
-  return (reached) => {
-    if (reached === step) process.kill(process.pid, 'SIGKILL');
-  };
-}
-
-/** Each job reads its profile's linkage secrets afresh; a missing one stops start-up instead. */
-function checkLinkageSecrets(config: Config): void {
-  for (const profile of Object.values(config.profiles)) {
-    if (profile.linkage !== undefined) readLinkageSecrets(profile.linkage, '/');
-  }
-}
-
-async function createStorage(config: Config, log: Logger): Promise<StorageBackend> {
-  if (config.storage.type === 'local') return new LocalDiskStorage(config.dataDir);
-  const { S3Storage } = await import('../core/storage/s3.js');
-  log.info('storage', { type: 's3', bucket: config.storage.bucket, prefix: config.storage.prefix });
-  return new S3Storage(config.storage);
 }
 
 const SHUTDOWN_GRACE_MS = 15_000;
