@@ -32,6 +32,8 @@ export async function runDeidCommand(args: DeidCommandArgs): Promise<DeidStats> 
   if (resolve(args.inputPath) === resolve(args.outputPath)) {
     throw new Error('the output would replace the input: name another output file');
   }
+  const outputFolder = await stat(dirname(resolve(args.outputPath))).catch(() => undefined);
+  if (outputFolder?.isDirectory() !== true) throw new Error(`the output folder ${dirname(resolve(args.outputPath))} does not exist`);
   const totalBytes = (await stat(args.inputPath)).size;
   const partialPath = join(dirname(args.outputPath), `.${basename(args.outputPath)}.${randomBytes(6).toString('hex')}.partial`);
   const bar = process.stderr.isTTY ? startProgressBar(totalBytes) : undefined;
