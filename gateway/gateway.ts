@@ -56,6 +56,11 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     hostKeys: hostKeys.map((key) => key.privateKey),
     // A truthful identification: clients and scanners see what they are talking to.
     ident: `Airlock_${version}`,
+    // A keepalive@openssh.com request after 15 s without traffic: clients and NAT boxes see a
+    // live connection while a long request (a server-side copy for a large RENAME) runs, and a
+    // client gone without a word is dropped after four unanswered ones.
+    keepaliveInterval: 15_000,
+    keepaliveCountMax: 4,
     // ssh2 adds the strict key exchange marker (kex-strict-s-v00, the Terrapin countermeasure).
     algorithms: {
       kex: [...algorithms.kex], serverHostKey: [...algorithms.serverHostKey],
