@@ -4,6 +4,9 @@ import { configSchema, type ConfigInput } from '../../../config/schema.js';
 /** Synthetic keys: valid OpenSSH framing around repeated bytes, never a real person's key. */
 export const KEY_ONE = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB';
 export const KEY_TWO = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIC';
+/** A DSA key: a real key that ssh2 reads, of a type Transfer Family does not accept. */
+export const KEY_DSA =
+  'ssh-dss AAAAB3NzaC1kc3MAAACBAIzvNBchBqB61QeebLmuoNz7rhV7M+x6wFXt2500fzP4Zi3B18gd9c4AKoGO4MOJlv3FaA+sdTwxYU25aRIwsiXz9qqvQ1sagZx/OQEnsV/Mu+wLu+aZTXPEwovTzL/pBlKYzQOH8+TeU8V5LkFAFUF3qnB3XqaISGyzNad1Z/DDAAAAFQChow1WsrfC2NMOzQa5A8HvRVq39QAAAIA8XLq/YzGcZCPb//2LYmwmBvLAl2kXwrmfH37EyVFDdG3Z08Q2aXcFD7WKw3ADUJpNbaLwshhIuqW1gQ9x8cUJ3I/YkSceNSeSXQSldrsii58Dkmx+2vn9cpVxj/XsQNSpokSHar3tCNBXIg1Dx07BfFyKOn1uwFLH4jjVZ7jtpwAAAIBMesa6hfz5ADVgT1cFG/aLeJjBCrBkHZuX+EAs4hPLXsrGbz8Y28C7pW+6kE1dTx4GP9XcEUdTxQEF1Xjw9fWthx3XeImU7zjTgtdP1ahITz3fWPCr/VlxhioXrlEP7AvoBwc8d3VF05Ccq7eLznn4yUFGn/6RCKqVdfiuNEhJuQ==';
 export const KEY_THREE = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMD';
 export const KEY_ECDSA =
   'ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAgBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ=';

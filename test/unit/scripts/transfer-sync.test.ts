@@ -20,6 +20,7 @@ import {
   FINGERPRINT_ONE,
   FINGERPRINT_THREE,
   FINGERPRINT_TWO,
+  KEY_DSA,
   KEY_ONE,
   KEY_THREE,
   KEY_TWO,
@@ -265,7 +266,7 @@ describe('transfer sync', () => {
 
     const { failed, lines } = await sync(
       [
-        { id: 'acme', publicKeys: [KEY_ONE, 'sk-ssh-ed25519@openssh.com AAAA'] },
+        { id: 'acme', publicKeys: [KEY_ONE, KEY_DSA] },
         { id: 'globex', publicKeys: [KEY_TWO] },
         { id: 'bob', password: PASSWORD_HASH },
       ],
@@ -276,7 +277,7 @@ describe('transfer sync', () => {
     assert.deepEqual(writeCommands(), []);
     assert.deepEqual(lines, [
       `plan (dry run, nothing is sent) for Transfer Family server ${SERVER_ID}`,
-      'skip key 2 of client acme: key type sk-ssh-ed25519@openssh.com is not accepted by Transfer Family',
+      'skip key 2 of client acme: key type ssh-dss is not accepted by Transfer Family',
       'create user airlock-acme for client acme',
       `import key ${FINGERPRINT_ONE} for user airlock-acme`,
       'update user airlock-globex for client globex: home directory, role, session policy',
