@@ -133,6 +133,11 @@ const limitsSchema = z
     idleTimeoutMs: z.number().int().min(0).default(30 * 60 * 1000),
     /** The largest file a client may upload, in bytes. */
     maxFileBytes: z.number().int().min(1).default(1024 ** 4),
+    /**
+     * The space each client is told it has (statvfs, `df` in sftp): its inbox and outbox count
+     * against it. Reported, not enforced; `maxFileBytes` is the limit uploads meet.
+     */
+    clientSpaceBytes: z.number().int().min(1).default(1024 ** 4),
     /** The largest SFTP packet accepted; a longer one ends the session (ssh2 caps it at 256 KiB). */
     maxPacketBytes: z.number().int().min(34_000).max(256 * 1024).default(256 * 1024),
     /**

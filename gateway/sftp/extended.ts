@@ -1,3 +1,4 @@
+import { clientRootKey } from '../../core/layout.js';
 import { resolveClientPath } from '../client-path.js';
 import { refusal } from '../refusal.js';
 import { framePacket, PacketReader, sendPacket, uint32, uint64 } from './raw-packets.js';
@@ -8,9 +9,8 @@ import { MAX_PACKET_BYTES, MAX_TRANSFER_BYTES, okReply, type SftpContext } from 
 
 const SSH_FXP_EXTENDED_REPLY = 201;
 
-/** What statvfs@openssh.com reports: a large fixed space, not the host's disk (see below). */
+/** The units statvfs@openssh.com reports the client's space in (see spaceReport). */
 const REPORTED_BLOCK_BYTES = 4096;
-const REPORTED_BLOCKS = 2 ** 40 / REPORTED_BLOCK_BYTES;
 const REPORTED_FILES = 2 ** 24;
 const MAX_NAME_BYTES = 255;
 
@@ -33,7 +33,7 @@ export async function extendedRequest(
       const path = reader.string();
       if (path === undefined) throw refusal('BAD_REQUEST', 'bad request');
       await context.view.stat(context.view.check('stat', resolveClientPath(path.toString('utf8'))));
-      return extendedReply(context, reqId, spaceReport());
+      return extendedReply(context, reqId, await spaceReport(context));
     }
     case 'limits@openssh.com':
       return extendedReply(context, reqId, limitsReport(context));
@@ -45,14 +45,27 @@ export async function extendedRequest(
 }
 
 /**
- * LIMITATION: the reported space is a fixed terabyte, not a per-client quota or the host's
- * free disk (which would tell clients about the server). Acceptable while no quota exists;
- * fix: report `limits.quotaBytes` less the client's usage once quotas are configured.
+ * statvfs@openssh.com answers with the client's own space, never the host's disk (which would
+ * tell clients about the server): `limits.clientSpaceBytes` in all, less what its inbox and
+ * outbox hold now, counted by walking its folders.
+ * LIMITATION: the space is reported, not enforced; uploads meet `limits.maxFileBytes` only, and
+ * the walk costs one listing per 1,000 files on S3. Acceptable while partners pick up their
+ * results; fix: a usage record per client kept by CLOSE and REMOVE, checked at OPEN.
  */
-function spaceReport(): Buffer {
+async function spaceReport(context: SftpContext): Promise<Buffer> {
+  // Each file takes whole blocks, as `du` counts them.
+  let usedBlocks = 0;
+  let files = 0;
+  for await (const entry of context.storage.walk(clientRootKey(context.clientId))) {
+    usedBlocks += Math.ceil(entry.stat.size / REPORTED_BLOCK_BYTES);
+    files += 1;
+  }
+  const totalBlocks = Math.floor(context.limits.clientSpaceBytes / REPORTED_BLOCK_BYTES);
+  const freeBlocks = Math.max(0, totalBlocks - usedBlocks);
+  const freeFiles = Math.max(0, REPORTED_FILES - files);
   const fields = [
-    REPORTED_BLOCK_BYTES, REPORTED_BLOCK_BYTES, REPORTED_BLOCKS, REPORTED_BLOCKS, REPORTED_BLOCKS,
-    REPORTED_FILES, REPORTED_FILES, REPORTED_FILES, 0, 0, MAX_NAME_BYTES,
+    REPORTED_BLOCK_BYTES, REPORTED_BLOCK_BYTES, totalBlocks, freeBlocks, freeBlocks,
+    REPORTED_FILES, freeFiles, freeFiles, 0, 0, MAX_NAME_BYTES,
   ];
   return Buffer.concat(fields.map(uint64));
 }

@@ -113,7 +113,7 @@ describe('OpenSSH sftp -b against the gateway', () => {
     await assert.rejects(stat(harness.diskPath('inbox/hard')), { code: 'ENOENT' });
   });
 
-  it('advertises its extensions and answers statvfs from a fixed figure', async () => {
+  it('advertises its extensions and answers statvfs with the client\'s space (1 TiB by default)', async () => {
     const result = await harness.sftpBatch(['df -h /inbox'], ['-v', '-v', '-v']);
 
     assert.equal(result.code, 0, result.stderr);

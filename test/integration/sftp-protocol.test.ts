@@ -41,7 +41,7 @@ describe('SFTP requests at the packet level', () => {
 
   before(async () => {
     harness = await GatewayHarness.start({
-      config: { limits: { openHandlesPerSession: 4 } },
+      config: { limits: { openHandlesPerSession: 4, clientSpaceBytes: 100_000 * 4096 } },
       wrapStorage: watchedStorage(aborted),
       onInboxChange: async () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -188,6 +188,21 @@ describe('SFTP requests at the packet level', () => {
     assert.equal(statusCode(plain), STATUS.FAILURE);
     assert.equal(statusCode(posix), STATUS.OK);
     assert.equal(await readFile(harness.diskPath('inbox/to.txt'), 'utf8'), 'new');
+  });
+
+  it('answers statvfs@openssh.com with the client\'s own space, less what its folders hold', async () => {
+    const blocksOf = async (): Promise<number[]> => {
+      const reply = await sftp.request(FXP.EXTENDED, 'statvfs@openssh.com', '/inbox');
+      assert.equal(reply.type, FXP.EXTENDED_REPLY);
+      return [0, 8, 16, 24].map((at) => Number(reply.body.readBigUInt64BE(at)));
+    };
+    const [blockBytes, , totalBlocks, freeBefore] = await blocksOf();
+    await writeFile(harness.diskPath('inbox/space.bin'), Buffer.alloc(3 * 4096 + 1));
+    const [, , , freeAfter] = await blocksOf();
+
+    assert.deepEqual([blockBytes, totalBlocks], [4096, 100_000]);
+    assert.ok(freeBefore! < 100_000, "what the folders already hold counts");
+    assert.equal(freeBefore! - freeAfter!, 4);
   });
 
   it('answers limits@openssh.com with the limits it enforces', async () => {
