@@ -6,6 +6,11 @@ interface QueuedWrite {
   settle(error?: unknown): void;
 }
 
+interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /** Largest number of writes joined into one pwritev (far below IOV_MAX). */
 const MAX_JOINED = 32;
 
@@ -25,6 +30,7 @@ const MAX_JOINED = 32;
  */
 export class JoinedWrites {
   private readonly queue: QueuedWrite[] = [];
+  private readonly running = new Set<ByteRange>();
   private inFlight = 0;
   private whenIdle: (() => void)[] = [];
 
@@ -54,16 +60,35 @@ export class JoinedWrites {
     return new Promise((resolve) => this.whenIdle.push(resolve));
   }
 
+  /**
+   * Starts queued writes while there is room. A write that overlaps one still running waits for
+   * it: two at once over the same bytes would land in whichever order the thread pool ran them,
+   * and the later request must win, as it would on a server that answers in order.
+   */
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const run = this.takeRun();
+      const range = rangeOf(run);
+      if (this.overlapsRunning(range)) {
+        this.queue.unshift(...run);
+        return;
+      }
       this.inFlight += 1;
+      this.running.add(range);
       void this.writeRun(run).then(() => {
         this.inFlight -= 1;
+        this.running.delete(range);
         this.pump();
         if (this.inFlight === 0 && this.queue.length === 0) this.wakeIdle();
       });
     }
+  }
+
+  private overlapsRunning(range: ByteRange): boolean {
+    for (const other of this.running) {
+      if (range.start < other.end && other.start < range.end) return true;
+    }
+    return false;
   }
 
   /**
@@ -98,6 +123,12 @@ export class JoinedWrites {
     this.whenIdle = [];
     for (const wake of waiting) wake();
   }
+}
+
+/** The bytes a run covers. Append-mode runs go one at a time, so their positions never matter. */
+function rangeOf(run: readonly QueuedWrite[]): ByteRange {
+  const start = run[0]!.offset;
+  return { start, end: start + run.reduce((sum, queued) => sum + queued.data.length, 0) };
 }
 
 async function writeAll(handle: FileHandle, buffers: Buffer[], offset: number): Promise<void> {

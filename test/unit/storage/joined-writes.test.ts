@@ -31,6 +31,29 @@ describe('joined writes', () => {
     assert.deepEqual(await readFile(path), body);
   });
 
+  it('lets a later write over the same bytes win, even when the earlier one finishes last', async () => {
+    // A stand-in file whose first write is slow: with both in flight the earlier write would
+    // land last and the later request would lose.
+    const content = Buffer.alloc(8, 0x2e);
+    let isFirst = true;
+    const slowFirst = {
+      async write(data: Buffer, from: number, length: number, position: number) {
+        if (isFirst) {
+          isFirst = false;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        data.copy(content, position, from, from + length);
+        return { bytesWritten: length, buffer: data };
+      },
+    } as unknown as import('node:fs/promises').FileHandle;
+    const writes = new JoinedWrites(slowFirst, 2);
+
+    await Promise.all([writes.write(0, Buffer.from('AAAAAAAA')), writes.write(4, Buffer.from('BBBB'))]);
+    await writes.idle();
+
+    assert.equal(content.toString('latin1'), 'AAAABBBB');
+  });
+
   it('rejects every write of a run the file system refused, and stays usable', async () => {
     const path = join(folder, 'read-only.bin');
     await (await open(path, 'w')).close();
