@@ -78,19 +78,22 @@ describe('limits, each reached', () => {
   it('tells a client over its session limit why, in words OpenSSH shows, and lets it in again later', async () => {
     const first = await harness.rawSftp();
     const second = await harness.rawSftp();
+    try {
+      const refused = await sftpBatch(harness, ['ls /']);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr, /too many connections open/);
+      assert.ok(harness.logged('connection refused at the client session limit').some((entry) => entry.client === KEY_CLIENT));
+      // The refused connection still counts against this address until the gateway has seen it
+      // close, which may come a moment after sftp exits.
+      assert.equal(await eventually(() => harness.passwordLogin(OTHER_CLIENT, TEST_PASSWORD)), 'accepted');
 
-    const refused = await sftpBatch(harness, ['ls /']);
-    assert.notEqual(refused.code, 0);
-    assert.match(refused.stderr, /too many connections open/);
-    assert.ok(harness.logged('connection refused at the client session limit').some((entry) => entry.client === KEY_CLIENT));
-    // The refused connection still counts against this address until the gateway has seen it
-    // close, which may come a moment after sftp exits.
-    assert.equal(await eventually(() => harness.passwordLogin(OTHER_CLIENT, TEST_PASSWORD)), 'accepted');
-
-    await first.close();
-    const allowed = await eventually(async () => ((await sftpBatch(harness, ['ls /'])).code === 0 ? 'accepted' : 'refused'));
-    assert.equal(allowed, 'accepted');
-    await second.close();
+      await first.close();
+      const allowed = await eventually(async () => ((await sftpBatch(harness, ['ls /'])).code === 0 ? 'accepted' : 'refused'));
+      assert.equal(allowed, 'accepted');
+    } finally {
+      await first.close().catch(() => undefined);
+      await second.close().catch(() => undefined);
+    }
   });
 
   it('ends an idle session, and the gateway goes on', async () => {

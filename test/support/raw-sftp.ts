@@ -30,12 +30,15 @@ export class RawSftp {
   private pending = Buffer.alloc(0);
   private nextId = 1;
   private waiters: (() => void)[] = [];
+  /** Settles when the connection has closed, whoever closed it; close() may be called again. */
+  private readonly closed: Promise<void>;
 
   private constructor(
     private readonly connection: ssh2.Client,
     private readonly channel: ClientChannel,
   ) {
     channel.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
   }
 
   static async connect(harness: GatewayHarness): Promise<RawSftp> {
@@ -86,7 +89,7 @@ export class RawSftp {
   async close(): Promise<void> {
     this.channel.end();
     this.connection.end();
-    await new Promise<void>((resolve) => this.connection.once('close', () => resolve()));
+    await this.closed;
   }
 
   /** Drops the TCP connection without any goodbye, as a crashed client would. */
