@@ -1,23 +1,22 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 
 import winston from 'winston';
 
 import type { Config } from '../../config/load.js';
-import { configSchema, type ConfigInput } from '../../config/schema.js';
+import type { ConfigInput } from '../../config/schema.js';
 import { hashPassword } from '../../core/password.js';
 import type { StorageBackend } from '../../core/storage/backend.js';
 import { LocalDiskStorage } from '../../core/storage/local-disk.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
 import { REPO_ROOT } from './repo-root.js';
+import { harnessConfig, makeHarnessKey } from './harness-setup.js';
 import { TEST_PASSWORD } from './test-secrets.js';
 
-const run = promisify(execFile);
 
 /** Debian's python3, which has paramiko; the pyenv one first on PATH does not. */
 export const SYSTEM_PYTHON = '/usr/bin/python3';
@@ -57,18 +56,11 @@ export class GatewayHarness {
 
   static async start(options: HarnessOptions = {}): Promise<GatewayHarness> {
     const dir = await mkdtemp(join(tmpdir(), 'airlock-gateway-'));
-    const keyFile = join(dir, 'client_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'acme@test', '-f', keyFile]);
-    const publicKey = (await readFile(`${keyFile}.pub`, 'utf8')).trim();
-
-    const parsed = configSchema.parse({
-      listen: '127.0.0.1:0',
-      dataDir: join(dir, 'data'),
-      tokenKeyFile: join(dir, 'token.key'),
+    const { publicKey } = await makeHarnessKey(dir);
+    const config = harnessConfig(dir, {
       clients: [{ id: CLIENT_ID, password: await hashPassword(CLIENT_PASSWORD), publicKeys: [publicKey], profile: 'test' }],
       ...options.config,
     });
-    const config: Config = { ...parsed, file: join(dir, 'airlock.yaml'), profiles: {} };
     const harness = new GatewayHarness(dir, config, options);
     await harness.startGateway();
     return harness;

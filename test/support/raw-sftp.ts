@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 
 import ssh2, { type ClientChannel } from 'ssh2';
 
-import { CLIENT_ID, type GatewayHarness } from './gateway-harness.js';
+import { CLIENT_ID } from './gateway-harness.js';
+import type { SftpTarget } from './harness-setup.js';
 
 /** SFTP v3 packet types (draft-ietf-secsh-filexfer-02, 3). */
 export const FXP = {
@@ -41,7 +42,7 @@ export class RawSftp {
     this.closed = new Promise<void>((resolve) => connection.once('close', () => resolve()));
   }
 
-  static async connect(harness: GatewayHarness): Promise<RawSftp> {
+  static async connect(harness: SftpTarget): Promise<RawSftp> {
     const privateKey = await readFile(harness.keyFile);
     const knownBlobs = (await readFile(harness.knownHostsFile, 'utf8')).split('\n').map((line) => line.split(' ')[2]);
     const connection = new ssh2.Client();

@@ -1,26 +1,23 @@
-import { execFile } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 
 import ssh2 from 'ssh2';
 import winston from 'winston';
 
 import type { Config } from '../../config/load.js';
-import { configSchema, type ConfigInput } from '../../config/schema.js';
+import type { ConfigInput } from '../../config/schema.js';
 import { hashPassword } from '../../core/password.js';
 import type { StorageBackend } from '../../core/storage/backend.js';
 import { LocalDiskStorage } from '../../core/storage/local-disk.js';
 import { startGateway, type RunningGateway } from '../../gateway/gateway.js';
-import type { GatewayHarness } from './gateway-harness.js';
 import { RawSftp } from './raw-sftp.js';
 import { TEST_PASSWORD } from './test-secrets.js';
+import { harnessConfig, makeHarnessKey } from './harness-setup.js';
 
-const run = promisify(execFile);
 
 /** Client ids of the security harness: `acme` logs in with a key or TEST_PASSWORD, the rest with the password. */
 export const KEY_CLIENT = 'acme';
@@ -51,15 +48,9 @@ export class SecurityHarness {
 
   static async start(options: SecurityHarnessOptions = {}): Promise<SecurityHarness> {
     const dir = await mkdtemp(join(tmpdir(), 'airlock-security-'));
-    const keyFile = join(dir, 'client_key');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'acme@test', '-f', keyFile]);
-    const publicKey = (await readFile(`${keyFile}.pub`, 'utf8')).trim();
+    const { publicKey } = await makeHarnessKey(dir);
     const password = await hashPassword(TEST_PASSWORD);
-
-    const parsed = configSchema.parse({
-      listen: '127.0.0.1:0',
-      dataDir: join(dir, 'data'),
-      tokenKeyFile: join(dir, 'token.key'),
+    const config = harnessConfig(dir, {
       ...options.config,
       clients: [
         { id: KEY_CLIENT, password, publicKeys: [publicKey], profile: 'test' },
@@ -67,7 +58,6 @@ export class SecurityHarness {
         ...(options.extraClients ?? []).map((client) => ({ ...client, password, profile: 'test' })),
       ],
     });
-    const config: Config = { ...parsed, file: join(dir, 'airlock.yaml'), profiles: {} };
     const harness = new SecurityHarness(dir, config, options);
     await harness.startGateway();
     return harness;
@@ -95,8 +85,7 @@ export class SecurityHarness {
 
   /** A packet-level SFTP session as acme, logged in with the key. */
   rawSftp(): Promise<RawSftp> {
-    // RawSftp reads only port, keyFile and knownHostsFile, which this harness has too.
-    return RawSftp.connect(this as unknown as GatewayHarness);
+    return RawSftp.connect(this);
   }
 
   /** One password login from `localAddress`; the connection is closed again at once. */
