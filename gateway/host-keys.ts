@@ -31,13 +31,29 @@ export function loadOrCreateHostKeys(dataDir: string): HostKey[] {
   return KEY_FILES.map(({ type, file, bits }) => {
     const path = join(folder, file);
     if (!existsSync(path)) {
-      const made = utils.generateKeyPairSync(type, bits === undefined ? {} : { bits });
+      const made = generateReadableKeyPair(type, bits);
       writeFileSync(path, made.private, { mode: 0o600, flag: 'wx' });
       writeFileSync(`${path}.pub`, `${made.public}\n`, { mode: 0o644 });
     }
     chmodSync(path, 0o600);
     return describeHostKey(readFileSync(path));
   });
+}
+
+const MAX_KEY_ATTEMPTS = 20;
+
+/**
+ * A new key pair that ssh2 itself can read back. ssh2 1.17's generateKeyPairSync('ed25519')
+ * writes, about once in a hundred keys, an OpenSSH private key that its own parseKey rejects as
+ * malformed; keeping such a key would stop every later start. Each new key is therefore read
+ * back before it is kept, and a rejected one is simply made again.
+ */
+export function generateReadableKeyPair(type: 'ed25519' | 'rsa', bits: number | undefined): { private: string; public: string } {
+  for (let attempt = 1; attempt <= MAX_KEY_ATTEMPTS; attempt += 1) {
+    const made = utils.generateKeyPairSync(type, bits === undefined ? {} : { bits });
+    if (!(utils.parseKey(made.private) instanceof Error)) return made;
+  }
+  throw new Error(`no readable ${type} host key after ${MAX_KEY_ATTEMPTS} attempts`);
 }
 
 function describeHostKey(privateKey: Buffer): HostKey {

@@ -27,9 +27,10 @@ import { stringify } from 'yaml';
 
 import { deidentify, resultName } from '../core/deid/deidentify.js';
 import { profileSchema, type Profile } from '../core/deid/profile-schema.js';
+import { generateReadableKeyPair } from '../gateway/host-keys.js';
 import { generateClaims } from './generate-claims.js';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KIB = 1024;
@@ -64,7 +65,7 @@ export interface AirlockSetup {
 export class AirlockUnderTest {
   readonly folder = mkdtempSync(join(tmpdir(), 'airlock-load-'));
   readonly tokenKey = randomBytes(32);
-  readonly clientKey = utils.generateKeyPairSync('ed25519');
+  readonly clientKey = generateReadableKeyPair('ed25519', undefined);
   readonly profile: Profile = { ...profileSchema.parse(LOAD_PROFILE), name: 'load' };
   /** Warnings and errors the process logged, counted by message. */
   readonly problems = new Map<string, number>();
